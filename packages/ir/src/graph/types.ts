@@ -1,0 +1,49 @@
+import type { Dim } from '../dim/index.js';
+
+/** A tensor shape: NCHW for 4-D feature maps, [N, F] for linear layers. */
+export type Shape = readonly Dim[];
+
+export type WeightRole = 'weight' | 'bias' | 'gamma' | 'beta' | 'running_mean' | 'running_var';
+
+export interface WeightSpec {
+  /** Local name under the owning module: `weight`, `bias`, `running_mean`, ... */
+  readonly name: string;
+  readonly shape: Shape;
+  readonly role: WeightRole;
+  /** Trainable parameter (false for BN running statistics, which are buffers). */
+  readonly trainable: boolean;
+}
+
+/** Traits let passes and analyses ask what an op *is* instead of listing op names. */
+export type Trait =
+  | 'contraction' // conv / linear: multiply-accumulates over weights
+  | 'elementwise' // one output element from the same-index input elements
+  | 'activation' // a unary elementwise nonlinearity
+  | 'normalization' // batch-norm
+  | 'reduce' // reduces one or more axes
+  | 'pool' // windowed or global pooling
+  | 'movement' // concat / split / permute / reshape: moves data, no arithmetic
+  | 'broadcast' // binary op with numpy broadcasting
+  | 'identity' // no effect at inference (dropout, identity)
+  | 'multi-output';
+
+/** Where a node comes from in the reference PyTorch code. Tracer-based counters count by these. */
+export interface Provenance {
+  /** Module path in the reference model's module tree (`layer1.0.relu`). */
+  readonly module: string;
+  /** How it was invoked: `module(x)`, `F.op(x)` or a tensor operator / method (`x * y`, `.sigmoid()`). */
+  readonly call: 'module' | 'functional' | 'tensor';
+  /** PyTorch class (`Conv2d`, `ReLU6`, `AdaptiveAvgPool2d`) or function name (`cat`, `sigmoid`). */
+  readonly torchType: string;
+  /** Identity of the module object; several calls of one object share it (ResNet's `relu`). */
+  readonly object: string;
+}
+
+/** A reference to a node output: `path` (output 0) or `path:k`. */
+export type ValueRef = string;
+
+export interface Assumption {
+  readonly path: string;
+  readonly relation: string;
+  readonly shapes?: readonly string[];
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './dim/index.js';
+export * from './graph/index.js';
+export * from './ops/index.js';
+export * from './blocks/index.js';
