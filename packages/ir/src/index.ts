@@ -3,3 +3,4 @@ export * from './dim/index.js';
 export * from './graph/index.js';
 export * from './ops/index.js';
 export * from './blocks/index.js';
+export * from './backbones/index.js';
