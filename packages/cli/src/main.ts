@@ -1,3 +1,122 @@
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+/**
+ * The `coordattn` command. User errors (CoordattnError, bad flags) print one line and exit 2;
+ * anything else is a bug: stack trace, exit 1.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isCoordattnError } from '@coordattn/ir';
+import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
+import { HELP_DEFAULTS } from './help.js';
+
+const MODEL_FLAGS: [string, string][] = [
+  ['--attention <kind>', 'attention block: none|se|cbam|eca|ca|triplet (default none)'],
+  ['--reduction <r>', 'reduction ratio r for ca, se, cbam (integer or symbol, e.g. r)'],
+  ['--width <w>', 'width multiplier (default 1.0)'],
+  ['--resolution <res>', 'input size: 224, 224x320 (H×W) or symbolic HxW (default 224)'],
+  ['--batch <n>', 'batch size (default 1)'],
+  ['--classes <n>', 'classifier classes (default 1000)'],
+  ['--recipe <name>', "a paper's exact configuration: ca-paper|eca-paper|torchvision"],
+  ['--placement <name>', 'where attention goes: ca-paper|eca-paper|builtin-se|block-output'],
+  ['--stages <list>', 'only these 1-based stages get attention, e.g. 2,3,4'],
+  ['--eca-k <k>', "ECA kernel: 'adaptive' or one odd k per stage, e.g. 3,5,5,7"],
+];
+
+function addModelFlags(cmd: Command): Command {
+  for (const [flags, desc] of MODEL_FLAGS) cmd.option(flags, desc);
+  return cmd;
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  const program = new Command('coordattn')
+    .description(
+      'Exact cost reports and shape-checked IR for attention blocks (CA, SE, CBAM, ECA, Triplet) in efficient CNNs',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+
+  addModelFlags(
+    program
+      .command('report')
+      .description('params and MACs/FLOPs of one model (or a sweep) under a counting preset')
+      .argument('<model>', 'a backbone name (coordattn list backbones) or a spec .json file'),
+  )
+    .option('--preset <name>', 'counting convention: paper|thop-2019|fvcore|ptflops|torch-flop-counter|full')
+    .option(
+      '--sweep <key=values>',
+      'sweep one of reduction|attention|width|resolution|placement, e.g. reduction=8,16,32',
+    )
+    .addOption(
+      new Option('--by <level>', 'group rows by').choices(['layer', 'block', 'stage', 'op']).default('block'),
+    )
+    .option('--symbolic', 'also give params and MACs as formulas (symbolic H, W with --resolution HxW)')
+    .addOption(
+      new Option('--format <fmt>', 'output format')
+        .choices(['table', 'md', 'csv', 'json', 'latex', 'svg'])
+        .default('table'),
+    )
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addHelpText('after', HELP_DEFAULTS)
+    .action(async (model: string, flags: Record<string, string | boolean | undefined>) => {
+      await reportCommand(model, flags, io);
+    });
+
+  addModelFlags(
+    program
+      .command('compare')
+      .description('one model under every preset, and which ops explain each difference')
+      .argument('<model>', 'a backbone name or a spec .json file'),
+  )
+    .addOption(
+      new Option('--format <fmt>', 'output format').choices(['table', 'md', 'json']).default('table'),
+    )
+    .option('--out <file>', 'write to a file instead of stdout')
+    .action(async (model: string, flags: Record<string, string | boolean | undefined>) => {
+      await compareCommand(model, flags, io);
+    });
+
+  program
+    .command('list')
+    .description('list backbones, attention kinds, presets, recipes, placements or ops')
+    .argument('<what>', 'backbones|attention|presets|recipes|placements|ops')
+    .action((what: string) => {
+      listCommand(what, io);
+    });
+
+  program
+    .command('reproduce')
+    .description(
+      'regenerate docs/paper-reproduction.md (the CA and ECA-Net tables beside the published values)',
+    )
+    .option('--out <file>', 'output file', 'docs/paper-reproduction.md')
+    .option('--check', 'exit 1 if the file differs from what would be written')
+    .action(async (flags: { out: string; check?: boolean }) => {
+      await reproduceCommand(flags, io);
+    });
+
+  try {
+    if (argv.length === 0) {
+      io.out(program.helpInformation());
+      return 2;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return io.exitCode ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help / --version exit 0; every parse error is a user error.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isCoordattnError(e)) {
+      io.err(`coordattn: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function defaultIo(): Io {
+  return {
+    out: (s) => process.stdout.write(s),
+    err: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+  };
 }

@@ -1,0 +1,317 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ATTENTION_KINDS,
+  BACKBONE_NAMES,
+  CoordattnError,
+  OP_NAMES,
+  PLACEMENT_NAMES,
+  RECIPES,
+  buildBackbone,
+  getOp,
+  type AttentionKind,
+} from '@coordattn/ir';
+import {
+  PRESETS,
+  PRESET_NAMES,
+  buildReport,
+  compare,
+  explainComparison,
+  graphFormulas,
+  prettyFormula,
+  render,
+  sweep,
+  type GroupBy,
+  type PresetName,
+  type Report,
+  type SweepPoint,
+  type SweepValues,
+} from '@coordattn/cost';
+import { loadModel, symbolicResolution, type LoadedModel } from './model.js';
+import { oneOf, parseSweep, positiveInt, positiveNumber, resolution, type ModelFlags } from './options.js';
+import { placementTableMarkdown } from './tables.js';
+import { reproduce } from './reproduce.js';
+
+/** Where a command writes; tests pass an in-memory Io. */
+export interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  readonly cwd: string;
+  exitCode?: number;
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function str(flags: Flags, k: string): string | undefined {
+  const v = flags[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function modelFlags(flags: Flags): ModelFlags {
+  const keys = [
+    'attention',
+    'reduction',
+    'width',
+    'resolution',
+    'batch',
+    'classes',
+    'recipe',
+    'placement',
+    'stages',
+    'ecaK',
+  ] as const;
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = str(flags, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function emit(text: string, flags: Flags, io: Io): void {
+  const out = str(flags, 'out');
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  if (out === undefined) {
+    io.out(body);
+    return;
+  }
+  try {
+    writeFileSync(resolve(io.cwd, out), body);
+  } catch (e) {
+    throw new CoordattnError('E_IO', `cannot write file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, {
+      path: out,
+    });
+  }
+  io.err(`wrote ${out}\n`);
+}
+
+function presetOf(flags: Flags, m: LoadedModel): PresetName {
+  const p = str(flags, 'preset');
+  if (p !== undefined) return oneOf<PresetName>('preset', p, PRESET_NAMES);
+  return m.presetDefault ?? 'paper';
+}
+
+export async function reportCommand(model: string, flags: Flags, io: Io): Promise<void> {
+  const mf = modelFlags(flags);
+  const sweepFlag = str(flags, 'sweep');
+  const format = str(flags, 'format') ?? 'table';
+  const groupBy = (str(flags, 'by') ?? 'block') as GroupBy;
+  const symbolic = flags.symbolic === true;
+
+  if (sweepFlag !== undefined) {
+    emit(render(sweepReport(model, mf, flags, sweepFlag, io), format), flags, io);
+    return;
+  }
+  const m = loadModel(model, mf, io.cwd);
+  const preset = presetOf(flags, m);
+  const free = m.graph.symbols();
+  if (free.length > 0) {
+    // A symbolic model (e.g. --resolution HxW): formulas only, there are no numbers to give.
+    if (!symbolic) {
+      throw new CoordattnError(
+        'E_OPTION',
+        `the model has free symbols (${free.join(', ')}); numbers need concrete sizes`,
+        {
+          path: '--resolution',
+          expected: 'concrete sizes, or --symbolic for formulas',
+        },
+      );
+    }
+    const f = graphFormulas(m.graph, { preset });
+    const lines = [
+      `${m.info.name}: formulas in ${f.symbols.join(', ')} (preset ${preset})`,
+      `params = ${prettyFormula(f.params, {}).text}`,
+      `MACs   = ${prettyFormula(f.macs, {}).text}`,
+    ];
+    if (format === 'json') {
+      emit(
+        JSON.stringify(
+          {
+            model: m.info,
+            preset,
+            symbols: f.symbols,
+            params: prettyFormula(f.params, {}),
+            macs: prettyFormula(f.macs, {}),
+          },
+          null,
+          2,
+        ),
+        flags,
+        io,
+      );
+    } else emit(lines.join('\n'), flags, io);
+    return;
+  }
+  let report: Report = buildReport(m.graph, { preset, model: m.info, groupBy });
+  if (symbolic) {
+    const g = symbolicResolution(m) ?? m.graph;
+    const f = graphFormulas(g, { preset });
+    report = {
+      ...report,
+      formulas: {
+        symbols: [...f.symbols],
+        params: prettyFormula(f.params, {}),
+        macs: prettyFormula(f.macs, {}),
+        ...(f.headline ? { total: prettyFormula(f.headline, {}) } : {}),
+      },
+    };
+  }
+  emit(render(report, format), flags, io);
+}
+
+function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlag: string, io: Io): Report {
+  const { key, values } = parseSweep(sweepFlag);
+  const base = loadModel(model, mf, io.cwd);
+  if (!base.backbone) {
+    throw new CoordattnError('E_OPTION', 'sweeps need a backbone name, not a spec file', { path: '--sweep' });
+  }
+  const { name, opts } = base.backbone;
+  const kind = (opts.attention?.kind ?? 'none') as AttentionKind;
+  const cfg = (opts.attention && 'config' in opts.attention ? (opts.attention.config ?? {}) : {}) as Record<
+    string,
+    unknown
+  >;
+  const h = opts.height ?? 224;
+  const w = opts.widthPx ?? 224;
+  const hv = typeof h === 'number' ? h : h.toInt();
+  const wv = typeof w === 'number' ? w : w.toInt();
+  if (hv === undefined || wv === undefined) {
+    throw new CoordattnError('E_OPTION', 'sweeps need a concrete resolution', { path: '--resolution' });
+  }
+  const r0 = cfg.reduction;
+  const point: SweepPoint = {
+    attention: kind,
+    width: opts.width ?? 1,
+    resolution: [hv, wv],
+    ...(typeof r0 === 'object' && r0 !== null && 'toInt' in r0
+      ? { reduction: (r0 as { toInt(): number | undefined }).toInt() }
+      : {}),
+    ...(opts.placement ? { placement: opts.placement } : {}),
+  };
+  const vals: SweepValues = (() => {
+    switch (key) {
+      case 'reduction':
+        if (kind !== 'ca' && kind !== 'se' && kind !== 'cbam') {
+          throw new CoordattnError(
+            'E_OPTION',
+            `a reduction sweep needs --attention ca, se or cbam (got ${kind})`,
+            { path: '--sweep' },
+          );
+        }
+        return { reduction: values.map((v) => positiveInt('sweep', v).toInt()!) };
+      case 'attention':
+        return { attention: values.map((v) => oneOf('sweep', v, ATTENTION_KINDS)) };
+      case 'width':
+        return { width: values.map((v) => positiveNumber('sweep', v)) };
+      case 'resolution':
+        return {
+          resolution: values.map((v) => {
+            const [a, b] = resolution(v);
+            const ai = a.toInt();
+            const bi = b.toInt();
+            if (ai === undefined || bi === undefined)
+              throw new CoordattnError('E_OPTION', `sweep resolutions must be concrete: '${v}'`, {
+                path: '--sweep',
+              });
+            return [ai, bi] as const;
+          }),
+        };
+      case 'placement':
+        return { placement: values.map((v) => oneOf('sweep', v, PLACEMENT_NAMES)) };
+    }
+  })();
+  const preset = presetOf(flags, base);
+  const optsAt = (p: SweepPoint) => {
+    const config = { ...cfg, ...(p.reduction !== undefined ? { reduction: p.reduction } : {}) };
+    const samekind = p.attention === kind;
+    return {
+      ...opts,
+      attention: (p.attention === 'none'
+        ? { kind: 'none' }
+        : { kind: p.attention, config: samekind ? config : {} }) as never,
+      width: p.width,
+      height: p.resolution[0],
+      widthPx: p.resolution[1],
+      ...(p.placement ? { placement: p.placement as never } : {}),
+      ...(p.attention !== kind ? { ecaK: undefined } : {}),
+    };
+  };
+  return sweep({
+    base: point,
+    values: vals,
+    build: (p) => buildBackbone(name, optsAt(p)),
+    model: (p) => ({
+      name: p.attention === 'none' ? name : `${name}+${p.attention}`,
+      backbone: name,
+      attention: p.attention,
+      width: p.width,
+      ...(p.placement ? { placement: p.placement } : {}),
+      ...(opts.recipe ? { recipe: opts.recipe } : {}),
+    }),
+    report: { preset, groupBy: (str(flags, 'by') ?? 'block') as GroupBy },
+  });
+}
+
+export async function compareCommand(model: string, flags: Flags, io: Io): Promise<void> {
+  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const c = compare(m.graph);
+  const format = str(flags, 'format') ?? 'table';
+  emit(format === 'json' ? JSON.stringify(c, null, 2) : explainComparison(c), flags, io);
+}
+
+export function listCommand(what: string, io: Io): void {
+  const kind = oneOf('list', what, [
+    'backbones',
+    'attention',
+    'presets',
+    'recipes',
+    'placements',
+    'ops',
+  ] as const);
+  const lines: string[] = [];
+  switch (kind) {
+    case 'backbones':
+      lines.push(...BACKBONE_NAMES);
+      break;
+    case 'attention':
+      lines.push(...ATTENTION_KINDS);
+      break;
+    case 'presets':
+      for (const n of PRESET_NAMES) lines.push(`${n.padEnd(20)} ${PRESETS[n].description}`);
+      break;
+    case 'recipes':
+      for (const r of Object.values(RECIPES))
+        lines.push(`${r.name.padEnd(12)} preset ${r.preset.padEnd(10)} ${r.description}`);
+      break;
+    case 'placements':
+      lines.push(placementTableMarkdown());
+      break;
+    case 'ops':
+      for (const n of OP_NAMES) lines.push(`${n.padEnd(18)} ${getOp(n).summary}`);
+      break;
+  }
+  io.out(`${lines.join('\n')}\n`);
+}
+
+export async function reproduceCommand(flags: { out: string; check?: boolean }, io: Io): Promise<void> {
+  const text = reproduce();
+  const target = resolve(io.cwd, flags.out);
+  if (flags.check) {
+    let current = '';
+    try {
+      const { readFileSync } = await import('node:fs');
+      current = readFileSync(target, 'utf8');
+    } catch {
+      current = '';
+    }
+    if (current !== text) {
+      io.err(`${flags.out} is out of date: run 'npx coordattn reproduce'\n`);
+      io.exitCode = 1;
+      return;
+    }
+    io.out(`${flags.out} is up to date\n`);
+    return;
+  }
+  writeFileSync(target, text);
+  io.err(`wrote ${flags.out}\n`);
+}
