@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { GraphBuilder, attention, type Graph } from '@coordattn/ir';
+import { analyze, evaluate } from '../analyze.js';
+import { compare } from '../compare.js';
+import { applyPreset, PRESET_NAMES, PRESETS, getPreset } from './index.js';
+
+/** torchvision-style SE on 1×576×14×14, squeeze 144 (counting-conventions.md §2.3). */
+function seBlock(): Graph {
+  const b = new GraphBuilder();
+  const x = b.input('input', [1, 576, 14, 14]);
+  const y = attention(b, x, {
+    kind: 'se',
+    config: { reduction: 4, innerActivation: 'relu', gate: 'sigmoid', form: 'conv', bias: true },
+  });
+  b.output(y);
+  return b.build();
+}
+
+const C = 576;
+const S = 144;
+const HW = 14 * 14;
+
+describe('presets on the SE worked example (counting-conventions.md §2.3)', () => {
+  const a = analyze(seBlock());
+  const total = (name: (typeof PRESET_NAMES)[number]): number => applyPreset(a, name).value.evaluateInt();
+
+  it('ground-truth columns split like the table', () => {
+    const e = evaluate(a).totals;
+    expect(e.reductions).toBe(C * HW); // global average pool: 112,896
+    expect(e.macs).toBe(2 * C * S); // 165,888
+    expect(e.biasAdds).toBe(S + C); // 720
+    expect(e.comparisons).toBe(S); // ReLU 144
+    expect(e.activations).toBe(C); // sigmoid 576
+    expect(e.elementwise).toBe(C * HW); // excite multiply 112,896
+    expect(e.params).toBe(166_608); // 2CS + S + C
+  });
+  it('fvcore: 278,784 (CHW + 2CS)', () => expect(total('fvcore')).toBe(278_784));
+  it('ptflops (pytorch backend): 279,648 (CHW + 2CS + C + 2S)', () => expect(total('ptflops')).toBe(279_648));
+  it('FlopCounterMode: 331,776 FLOPs (4CS)', () => expect(total('torch-flop-counter')).toBe(331_776));
+  it('paper: 165,888 (2CS, conv MACs only)', () => expect(total('paper')).toBe(165_888));
+  it('thop-2019 = thop 0.1.1 (279,360 = C(HW+1) + 2CS) + conv biases (S + C) + ReLU (S)', () =>
+    expect(total('thop-2019')).toBe(279_360 + S + C + S));
+  it('full: headline is the MACs column', () => expect(total('full')).toBe(165_888));
+
+  it('compare explains each difference by op and column', () => {
+    const c = compare(a);
+    expect(c.paper).toBe(165_888);
+    const fv = c.presets.find((p) => p.name === 'fvcore')!;
+    expect(fv.deltaFromPaper).toBe(C * HW);
+    expect(fv.explanation).toEqual([
+      expect.objectContaining({ op: 'global_avg_pool', column: 'reductions', delta: C * HW, layers: 1 }),
+    ]);
+    const tf = c.presets.find((p) => p.name === 'torch-flop-counter')!;
+    expect(tf.explanation.map((d) => [d.op, d.column, d.delta])).toEqual([['conv2d', 'macs', 2 * C * S]]);
+    for (const p of c.presets) {
+      expect(p.explanation.reduce((s, d) => s + d.delta, 0)).toBe(p.deltaFromPaper);
+    }
+  });
+});
+
+describe('preset registry', () => {
+  it('every preset names its unit, scale and a one-sentence definition', () => {
+    for (const name of PRESET_NAMES) {
+      const p = PRESETS[name];
+      expect(p.name).toBe(name);
+      expect(['MACs', 'FLOPs']).toContain(p.unit);
+      expect(['decimal', 'binary']).toContain(p.scale);
+      expect(p.definition.length).toBeGreaterThan(20);
+      expect(p.definition.trim().endsWith('.')).toBe(true);
+    }
+  });
+  it('unknown preset → E_UNKNOWN_NAME', () => {
+    expect(() => getPreset('thop')).toThrow(/E_UNKNOWN_NAME at preset: unknown preset 'thop'/);
+  });
+});

@@ -1,0 +1,72 @@
+/** The cost-rule registry: one rule per primitive op, keyed by op name (sorted like ir's OPS). */
+import { CoordattnError, OP_NAMES, type OpName } from '@coordattn/ir';
+import {
+  hardSigmoidRule,
+  hardSwishRule,
+  identityRule,
+  relu6Rule,
+  reluRule,
+  sigmoidRule,
+  swishRule,
+} from './activations.js';
+import { batchNormRule } from './batch-norm.js';
+import { channelConv1dRule } from './channel-conv1d.js';
+import { conv2dRule } from './conv2d.js';
+import { addRule, mulRule, scaleRule } from './elementwise.js';
+import { linearRule } from './linear.js';
+import { concatRule, dropoutRule, flattenRule, permuteRule, reshapeRule, splitRule } from './movement.js';
+import {
+  avgPool2dRule,
+  channelReduceRule,
+  directionalMeanRule,
+  globalAvgPoolRule,
+  globalMaxPoolRule,
+  maxPool2dRule,
+} from './pools.js';
+import type { CostRule } from './types.js';
+
+/** The mapped type makes a missing op a compile error; the runtime check below covers the rest. */
+export const RULES: { readonly [K in OpName]: CostRule<K> } = {
+  add: addRule,
+  avg_pool2d: avgPool2dRule,
+  batch_norm: batchNormRule,
+  channel_conv1d: channelConv1dRule,
+  channel_reduce: channelReduceRule,
+  concat: concatRule,
+  conv2d: conv2dRule,
+  directional_mean: directionalMeanRule,
+  dropout: dropoutRule,
+  flatten: flattenRule,
+  global_avg_pool: globalAvgPoolRule,
+  global_max_pool: globalMaxPoolRule,
+  hard_sigmoid: hardSigmoidRule,
+  hard_swish: hardSwishRule,
+  identity: identityRule,
+  linear: linearRule,
+  max_pool2d: maxPool2dRule,
+  mul: mulRule,
+  permute: permuteRule,
+  relu: reluRule,
+  relu6: relu6Rule,
+  reshape: reshapeRule,
+  scale: scaleRule,
+  sigmoid: sigmoidRule,
+  split: splitRule,
+  swish: swishRule,
+};
+
+/** The rule of an op; an op without one is an error (E_NO_RULE), never a silent zero. */
+export function ruleFor(op: string, path?: string): CostRule {
+  const rule = Object.prototype.hasOwnProperty.call(RULES, op)
+    ? (RULES as Readonly<Record<string, CostRule>>)[op]
+    : undefined;
+  if (!rule) {
+    throw new CoordattnError('E_NO_RULE', `op '${op}' has no cost rule`, {
+      ...(path !== undefined ? { path } : {}),
+      expected: `one of ${OP_NAMES.join(', ')}`,
+    });
+  }
+  return rule;
+}
+
+export { defineRule, type CostRule, type RuleInput } from './types.js';
