@@ -1,5 +1,5 @@
 import { CoordattnError } from '../errors.js';
-import { Dim } from '../dim/index.js';
+import type { Dim } from '../dim/index.js';
 import { CheckContext, getOp, isOpName, parseAttrs, type OpName, OP_NAMES } from '../ops/index.js';
 import { shapeToString, shapesEqual } from './shape.js';
 import type { Assumption, Provenance, Shape, ValueRef, WeightRole } from './types.js';
