@@ -258,3 +258,15 @@ describe('renderers', () => {
     expect(textOf(svg)).toContain('binary');
   });
 });
+
+describe('block grouping of backbone layers', () => {
+  it('follows torchvision block paths', async () => {
+    const { backboneBlock } = await import('./report.js');
+    expect(backboneBlock('features.3.conv.0.0')).toBe('features.3');
+    expect(backboneBlock('features.0.0')).toBe('features.0');
+    expect(backboneBlock('layer1.0.relu@2')).toBe('layer1.0');
+    expect(backboneBlock('features.2.0.block.1.0')).toBe('features.2.0');
+    expect(backboneBlock('classifier.1')).toBe('classifier');
+    expect(backboneBlock('fc')).toBe('fc');
+  });
+});

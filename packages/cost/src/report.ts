@@ -281,12 +281,24 @@ export function buildReport(graph: Graph, options: ReportOptions = {}): Report {
   return report;
 }
 
+/**
+ * The backbone block a layer belongs to, from its torchvision path: the first name plus the
+ * indices that follow it while more follows (`features.3.conv.0.0` → `features.3`,
+ * `layer1.0.conv1` → `layer1.0`, `features.2.0.block.1.0` → `features.2.0`, `classifier.1` → `classifier`).
+ */
+export function backboneBlock(path: string): string {
+  const seg = path.replace(/@\d+$/, '').split('.');
+  let n = 1;
+  while (n < seg.length - 1 && /^\d+$/.test(seg[n])) n++;
+  return seg.slice(0, n).join('.');
+}
+
 function groupKey(l: LayerRow, by: GroupBy): string {
   switch (by) {
     case 'layer':
       return l.path;
     case 'block':
-      return l.block ?? l.path.split('.')[0];
+      return l.block ?? backboneBlock(l.path);
     case 'stage':
       return l.stage;
     case 'op':
