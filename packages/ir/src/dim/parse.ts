@@ -28,7 +28,20 @@ export const EXPR_LIMITS = {
   maxAbsConstant: 1e12,
   maxExponent: 8,
   maxNodes: 400,
+  /** Bits of any coefficient's numerator or denominator while building (`((9^8)^8)^8...` towers). */
+  maxCoefficientBits: 512,
+  /** Total degree of any monomial while building (`((H^8)^8)^8...`). */
+  maxDegree: 64,
+  /** Monomials of any intermediate result (`floor((a+b+c+d+f)^8 / 3)` repeated: quadratic work). */
+  maxMonomials: 128,
+  /**
+   * Characters of any intermediate result's canonical key. Nested function terms repeat their
+   * arguments' keys: `floor((floor((x+1)^8/3)+1)^8/3)...` grows 9x per level (8 levels: 1 GB).
+   */
+  maxKeyLength: 10_000,
 } as const;
+
+const MAX_COEF = 1n << BigInt(EXPR_LIMITS.maxCoefficientBits);
 
 export const ALLOWED_FUNCTIONS = ['floor', 'ceil', 'max', 'min', 'make_divisible', 'piecewise'] as const;
 
@@ -55,6 +68,10 @@ const RESERVED = new Set<string>([
   'SQRT2',
   'version',
   'end',
+  // Names of Object.prototype members: harmless as Map keys, but a symbol called `constructor`
+  // or `__proto__` would resolve to a function or an object in a plain-object binding table.
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
 ]);
 
 const SYMBOL_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -102,6 +119,7 @@ export function parseDim(value: unknown, path?: string): Dim {
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
+  if (v === undefined) return 'nothing';
   if (typeof v === 'string') return `the string '${truncate(v)}'`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
@@ -130,10 +148,42 @@ export function parseExpr(text: string, path?: string): Dim {
   return toDim(node, text, path);
 }
 
+/**
+ * Keeps every intermediate Dim small, so that work and memory stay proportional to the text.
+ * Without it, `(((9^8)^8)^8)^8...` (each exponent within limits) builds a bigint of 8^k digits
+ * and hangs, `((H^8)^8)^8...` overflows exponents, repeated `floor((a+b+c+d+f)^8 / 3)` takes
+ * seconds (floor of a long sum is quadratic), and nested `floor((...+1)^8/3)` grows the canonical
+ * key 9x per level until the string-length limit throws a RangeError.
+ */
+function bounded(d: Dim, text: string, path?: string): Dim {
+  if (d.terms.length > EXPR_LIMITS.maxMonomials) {
+    fail(text, `a subexpression expands to more than ${EXPR_LIMITS.maxMonomials} monomials`, path);
+  }
+  if (d.key.length > EXPR_LIMITS.maxKeyLength) {
+    fail(text, `a subexpression's canonical form exceeds ${EXPR_LIMITS.maxKeyLength} characters`, path);
+  }
+  for (const t of d.terms) {
+    const n = t.coef.num < 0n ? -t.coef.num : t.coef.num;
+    if (n >= MAX_COEF || t.coef.den >= MAX_COEF) {
+      fail(text, `a coefficient exceeds ${EXPR_LIMITS.maxCoefficientBits} bits`, path);
+    }
+    let degree = 0;
+    for (const f of t.factors) degree += Math.abs(f.exp);
+    if (degree > EXPR_LIMITS.maxDegree) fail(text, `a term has degree above ${EXPR_LIMITS.maxDegree}`, path);
+  }
+  return d;
+}
+
 function toDim(n: MathNode, text: string, path?: string): Dim {
+  return bounded(toDimUnchecked(n, text, path), text, path);
+}
+
+function toDimUnchecked(n: MathNode, text: string, path?: string): Dim {
   switch (n.type) {
     case 'ConstantNode': {
       const v = (n as ConstantNode).value as unknown;
+      // mathjs parses an empty or comment-only text (`#`, `# H`) to an undefined constant.
+      if (v === undefined) fail(text, 'empty expression', path);
       if (typeof v !== 'number') fail(text, `constant ${describe(v)} is not a number`, path);
       if (!Number.isFinite(v)) fail(text, `constant is not finite`, path);
       if (Math.abs(v) > EXPR_LIMITS.maxAbsConstant) fail(text, `constant ${v} is too large`, path);
@@ -173,7 +223,7 @@ function toDim(n: MathNode, text: string, path?: string): Dim {
           }
           const b = toDim(a[0], text, path);
           let out = Dim.const(1);
-          for (let i = 0; i < e; i++) out = out.mul(b);
+          for (let i = 0; i < e; i++) out = bounded(out.mul(b), text, path);
           return out;
         }
         default:
