@@ -434,7 +434,12 @@ function extremum(kind: 'max' | 'min', args: (Dim | number)[]): Dim {
         continue;
       }
       const s = signOf(kind === 'max' ? b.sub(a) : a.sub(b));
-      dominated = s === 'pos' || s === 'nonneg';
+      if (s === 'nonneg') {
+        // b is at least as good as a. When a is also at least as good as b, the two are provably
+        // equal in different forms: keep one (the smaller key), never drop both.
+        const r = signOf(kind === 'max' ? a.sub(b) : b.sub(a));
+        dominated = r === 'nonneg' ? b.key < a.key : true;
+      } else dominated = s === 'pos';
     }
     if (!dominated) keep.push(a);
   }

@@ -263,13 +263,22 @@ function toDimUnchecked(n: MathNode, text: string, path?: string): Dim {
         case 'min':
           arity(1, 16);
           return min(...args.map((x) => toDim(x, text, path)));
-        case 'make_divisible':
+        case 'make_divisible': {
           arity(2, 3);
+          // torchvision's divisor and min_value are positive ints (a zero divisor divides by 0).
+          const positiveConst = (k: number, what: string): Dim => {
+            const d = toDim(args[k], text, path);
+            const v = d.toInt();
+            if (v === undefined || v < 1)
+              fail(text, `make_divisible()'s ${what} must be an integer constant >= 1`, path);
+            return d;
+          };
           return makeDivisible(
             toDim(args[0], text, path),
-            toDim(args[1], text, path),
-            args[2] && toDim(args[2], text, path),
+            positiveConst(1, 'divisor'),
+            args[2] && positiveConst(2, 'min_value'),
           );
+        }
         case 'piecewise':
           arity(3, 3);
           return condToDim(args[0], args[1], args[2], text, path);

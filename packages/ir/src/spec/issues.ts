@@ -163,7 +163,9 @@ function issueToErrorRaw(issue: Issue, ctx: IssueContext): CoordattnError {
   const value = valueAt(ctx.root, local);
   const field = local.length ? String(local[local.length - 1]) : undefined;
   /** `width`, `stride[1]`: how the value is named in messages. */
-  const label = typeof local[local.length - 1] === 'number' ? formatPath(local) : field;
+  let tail = local.length - 1;
+  while (tail > 0 && typeof local[tail] === 'number') tail--;
+  const label = typeof local[local.length - 1] === 'number' ? formatPath(local.slice(tail)) : field;
   const expected = describeSchema(schemaAt(ctx.schema, local));
   const rangeCode = ctx.rangeCode ?? 'E_SPEC';
   const noun = ctx.fieldNoun ?? 'field';
@@ -207,6 +209,15 @@ function issueToErrorRaw(issue: Issue, ctx: IssueContext): CoordattnError {
         expected: `one of ${issue.values.map(quote).join(', ')}`,
       });
     }
+    case 'invalid_format':
+      return new CoordattnError(
+        'E_SPEC',
+        `${label ? `${label} ` : ''}${showValue(value)} has the wrong form`,
+        {
+          path: full(local),
+          expected,
+        },
+      );
     case 'too_small':
     case 'too_big': {
       const small = issue.code === 'too_small';
@@ -216,7 +227,7 @@ function issueToErrorRaw(issue: Issue, ctx: IssueContext): CoordattnError {
         const unit = issue.origin === 'array' ? 'item' : 'character';
         return new CoordattnError(
           'E_SPEC',
-          `${field ? `'${field}' has` : 'has'} ${n} ${unit}${n === 1 ? '' : 's'}, too ${small ? 'few' : 'many'}`,
+          `${label ? `'${label}' has` : 'has'} ${n} ${unit}${n === 1 ? '' : 's'}, too ${small ? 'few' : 'many'}`,
           {
             path: full(local),
             expected: `${small ? 'at least' : 'at most'} ${bound} ${unit}${bound === 1 ? '' : 's'}`,

@@ -267,6 +267,26 @@ describe('structure (E_SPEC with a JSON path)', () => {
     );
   });
 
+  it('a node path of the wrong form', () => {
+    expectError(
+      read(graphNode(1, (n) => (n.path = 'my relu'))),
+      'E_SPEC',
+      `${SRC}:nodes[1].path`,
+      'path "my relu" has the wrong form',
+      '(expected a node path: dot-separated names of letters, digits and _',
+    );
+  });
+
+  it('a value reference with a newline (regression: TypeError in parseRef)', () => {
+    expectError(
+      read(graphNode(1, (n) => (n.inputs = ['conv\n']))),
+      'E_SPEC',
+      `${SRC}:nodes[1].inputs[0]`,
+      'inputs[0] "conv\\n" has the wrong form',
+      '(expected a value reference',
+    );
+  });
+
   it('attrs not an object', () => {
     expectError(
       read(graphNode(0, (n) => (n.attrs = 5))),

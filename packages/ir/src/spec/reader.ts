@@ -15,7 +15,14 @@ import { getOp, OP_NAMES, type OpName } from '../ops/index.js';
 import { checkJsonValue, parseJsonText, type JsonValue } from './json.js';
 import { bareMessage, issueToError, showValue, validate } from './issues.js';
 import { formatPath, shortName, withSourcePath, type PathSegment } from './paths.js';
-import { GraphSpecJson, ModelSpecJson, SPEC_LIMITS, SPEC_VERSION, type GraphSpec, type ModelSpec } from './schema.js';
+import {
+  GraphSpecJson,
+  ModelSpecJson,
+  SPEC_LIMITS,
+  SPEC_VERSION,
+  type GraphSpec,
+  type ModelSpec,
+} from './schema.js';
 
 /** Reads spec text (a model or a graph spec). `source` (a file name) prefixes error paths. */
 export function readSpec(text: string, source?: string): Graph {
@@ -78,9 +85,14 @@ export function specDim(raw: number | string, path: readonly PathSegment[], code
 }
 
 /** A dim whose canonical form is too long to work with (deeply nested floors). */
-function checkSize(d: Dim, path: readonly PathSegment[], what = 'dimension'): Dim {
+function checkSize(d: Dim, path: readonly PathSegment[], what = 'dimension', code: ErrorCode = 'E_DIM'): Dim {
   if (d.key.length > SPEC_LIMITS.maxDimKey) {
-    fail('E_DIM', `${what} is too complex: its canonical form has ${d.key.length} characters`, path, `at most ${SPEC_LIMITS.maxDimKey}`);
+    fail(
+      code,
+      `${what} is too complex: its canonical form has ${d.key.length} characters`,
+      path,
+      `at most ${SPEC_LIMITS.maxDimKey}`,
+    );
   }
   return d;
 }
@@ -163,11 +175,13 @@ function buildModel(json: JsonValue): Graph {
   const res = spec.resolution ?? 224;
   const [h, w] = Array.isArray(res) ? res : [res, res];
   const resPath = (k: number): PathSegment[] => (Array.isArray(res) ? ['resolution', k] : ['resolution']);
+  const option = (raw: number | string, path: PathSegment[]): Dim =>
+    checkSize(specDim(raw, path, 'E_OPTION'), path, 'dimension', 'E_OPTION');
   const opts: BackboneOptions = {
     ...(spec.width !== undefined ? { width: spec.width } : {}),
-    height: specDim(h, resPath(0), 'E_OPTION'),
-    widthPx: specDim(w, resPath(1), 'E_OPTION'),
-    ...(spec.batch !== undefined ? { batch: specDim(spec.batch, ['batch'], 'E_OPTION') } : {}),
+    height: option(h, resPath(0)),
+    widthPx: option(w, resPath(1)),
+    ...(spec.batch !== undefined ? { batch: option(spec.batch, ['batch']) } : {}),
     ...(spec.classes !== undefined ? { classes: spec.classes } : {}),
     ...(attention ? { attention } : {}),
     ...(spec.placement !== undefined ? { placement: spec.placement } : {}),
@@ -250,7 +264,9 @@ function buildGraph(json: JsonValue): Graph {
   if (spec.name !== undefined) g.meta.name = spec.name;
 
   spec.inputs.forEach((inp, i) => {
-    const shape = inp.shape.map((d, j) => checkSize(specDim(d, ['inputs', i, 'shape', j]), ['inputs', i, 'shape', j]));
+    const shape = inp.shape.map((d, j) =>
+      checkSize(specDim(d, ['inputs', i, 'shape', j]), ['inputs', i, 'shape', j]),
+    );
     at(['inputs', i], () => g.addInput(inp.name, shape), `graph input '${inp.name}'`);
   });
 
@@ -294,10 +310,12 @@ function buildGraph(json: JsonValue): Graph {
       for (const d of shape) shapeChars += d.key.length;
     }
     if (shapeChars > SPEC_LIMITS.maxShapeChars) {
-      fail('E_SPEC', `the graph's shapes exceed ${SPEC_LIMITS.maxShapeChars} characters of dimension expressions`, [
-        'nodes',
-        i,
-      ], 'a smaller graph');
+      fail(
+        'E_SPEC',
+        `the graph's shapes exceed ${SPEC_LIMITS.maxShapeChars} characters of dimension expressions`,
+        ['nodes', i],
+        'a smaller graph',
+      );
     }
   });
 

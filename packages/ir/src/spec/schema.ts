@@ -40,6 +40,14 @@ export const SPEC_LIMITS = {
 
 const name = (what: string) => z.string().min(1).max(SPEC_LIMITS.maxNameLength).describe(what);
 
+/** Node paths, graph input names and block paths: Graph's rule (`features.3.conv@1`). */
+export const PATH_PATTERN = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(@[0-9]+)?$/;
+/** A value reference: a path or input name, optionally `:k` for output k. */
+export const REF_PATTERN = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(@[0-9]+)?(:[0-9]+)?$/;
+
+const path = (what: string) => name(what).regex(PATH_PATTERN).describe(what);
+const ref = (what: string) => name(what).regex(REF_PATTERN).describe(what);
+
 /**
  * A dimension: a positive integer or an expression string over symbols. The runtime schema only
  * fixes the JSON type; positivity, integrality and the expression grammar are checked by the
@@ -60,10 +68,12 @@ const provenanceSpec = z
 
 export const NodeSpecJson = z
   .strictObject({
-    path: name('a node path such as "features.3.conv.attention.conv1"'),
+    path: path(
+      'a node path: dot-separated names of letters, digits and _, such as "features.3.conv.attention.conv1"',
+    ),
     op: z.enum(OP_NAMES).describe('a primitive op name'),
     inputs: z
-      .array(name('a value reference: a graph input name, a node path or "path:k"'))
+      .array(ref('a value reference: a graph input name, a node path or "path:k" for output k'))
       .max(16)
       .describe('a list of value references (graph input names, node paths or "path:k")'),
     attrs: z
@@ -71,10 +81,10 @@ export const NodeSpecJson = z
       .optional()
       .describe("an object of the op's attributes (checked by the op's own schema)"),
     provenance: provenanceSpec.optional(),
-    shareWeightsWith: name(
+    shareWeightsWith: path(
       'the path of an earlier node of the same op, whose weights this node reuses',
     ).optional(),
-    block: name('the path of the innermost block (listed in "blocks") this node belongs to').optional(),
+    block: path('the path of the innermost block (listed in "blocks") this node belongs to').optional(),
   })
   .describe(
     'a node: an object with path, op, inputs and optional attrs, provenance, shareWeightsWith, block',
@@ -82,7 +92,7 @@ export const NodeSpecJson = z
 
 export const InputSpecJson = z
   .strictObject({
-    name: name('a graph input name'),
+    name: path('a graph input name such as "input"'),
     shape: z
       .array(DimJson)
       .min(1)
@@ -93,7 +103,7 @@ export const InputSpecJson = z
 
 export const BlockSpecJson = z
   .strictObject({
-    path: name('a block scope path'),
+    path: path('a block scope path such as "features.3.conv.attention"'),
     kind: name('a block kind such as "coordinate-attention"'),
     config: z.record(z.string(), z.unknown()).describe('an object: the block configuration'),
   })
@@ -110,7 +120,7 @@ export const GraphSpecJson = z
     inputs: z.array(InputSpecJson).min(1).max(SPEC_LIMITS.maxInputs).describe('a list of graph inputs'),
     nodes: z.array(NodeSpecJson).max(SPEC_LIMITS.maxNodes).describe('a list of nodes in execution order'),
     outputs: z
-      .array(name('a value reference'))
+      .array(ref('a value reference: a graph input name, a node path or "path:k" for output k'))
       .min(1)
       .max(SPEC_LIMITS.maxOutputs)
       .describe('a list of value references: the graph outputs'),

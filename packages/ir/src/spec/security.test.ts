@@ -20,6 +20,8 @@ const RUNS = Number(process.env.FC_RUNS ?? 5000);
 const MAX_MS = 200;
 /** Heap growth across one input (a hostile input must not allocate its way to an answer). */
 const MAX_HEAP_DELTA = 64 * 1024 * 1024;
+/** Vitest's limit for one property: the default 60 s, more for deep FC_RUNS sweeps. */
+const PROPERTY_TIMEOUT = Math.max(60_000, RUNS * 40);
 /** Heap retained after a whole property and a full GC. */
 const MAX_RETAINED = 64 * 1024 * 1024;
 
@@ -56,7 +58,7 @@ function guarded<T>(stats: Stats, fn: () => T): T | undefined {
         `non-CoordattnError escaped: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
       );
     }
-    if (!e.message.startsWith(e.code) || e.message.length > 4000) {
+    if (!e.message.startsWith(e.code) || e.message.length > 20_000) {
       throw new Error(`malformed error message: ${e.message.slice(0, 200)}`);
     }
     stats.errors++;
@@ -75,7 +77,8 @@ function guarded<T>(stats: Stats, fn: () => T): T | undefined {
       // already classified above
     }
     const again = performance.now() - t1;
-    if (again > MAX_MS) throw new Error(`took ${ms.toFixed(0)} ms, then ${again.toFixed(0)} ms (limit ${MAX_MS} ms)`);
+    if (again > MAX_MS)
+      throw new Error(`took ${ms.toFixed(0)} ms, then ${again.toFixed(0)} ms (limit ${MAX_MS} ms)`);
   }
   if (dh > MAX_HEAP_DELTA) throw new Error(`heap grew by ${(dh / 2 ** 20).toFixed(0)} MiB`);
   return out;
@@ -401,54 +404,70 @@ describe('fuzz (fixed seed)', () => {
     }
   });
 
-  it('arbitrary JSON values → parseSpec / readSpec', () => {
-    const arb = fc.oneof(
-      fc.jsonValue(),
-      fc
-        .record({ coordattn: fc.constantFrom(1, 2, '1'), kind: fc.constantFrom('graph', 'model', 'x') })
-        .chain((head) =>
-          fc
-            .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 })
-            .map((rest) => ({ ...rest, ...head })),
-        ),
-    );
-    report.json = check(arb, (v, stats) => {
-      guarded(stats, () => parseSpec(v, 'fuzz.json'));
-      guarded(stats, () => readSpec(JSON.stringify(v), 'fuzz.json'));
-    });
-  });
+  it(
+    'arbitrary JSON values → parseSpec / readSpec',
+    () => {
+      const arb = fc.oneof(
+        fc.jsonValue(),
+        fc
+          .record({ coordattn: fc.constantFrom(1, 2, '1'), kind: fc.constantFrom('graph', 'model', 'x') })
+          .chain((head) =>
+            fc
+              .dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 })
+              .map((rest) => ({ ...rest, ...head })),
+          ),
+      );
+      report.json = check(arb, (v, stats) => {
+        guarded(stats, () => parseSpec(v, 'fuzz.json'));
+        guarded(stats, () => readSpec(JSON.stringify(v), 'fuzz.json'));
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('mutated valid specs → parseSpec / readSpec; accepted ones round-trip', () => {
-    const bases: Json[] = [caSpec(), ecaSpec(), MODEL];
-    const arb = fc.record({
-      base: fc.nat({ max: 9 }).map((k) => bases[k < 6 ? 0 : k < 9 ? 1 : 2]),
-      edits: fc.array(edit, { minLength: 1, maxLength: 3 }),
-    });
-    report.mutated = check(arb, ({ base, edits }, stats) => {
-      const spec = applyEdits(base, edits);
-      const g = guarded(stats, () => parseSpec(spec, 'fuzz.json'));
-      guarded(stats, () => readSpec(JSON.stringify(spec) ?? '', 'fuzz.json'));
-      if (g) {
-        guarded(stats, () => {
-          const j = writeSpec(g);
-          const again = writeSpec(parseSpec(j));
-          if (JSON.stringify(again) !== JSON.stringify(j))
-            throw new Error('write(read(write(g))) != write(g)');
-        });
-      }
-    });
-  });
+  it(
+    'mutated valid specs → parseSpec / readSpec; accepted ones round-trip',
+    () => {
+      const bases: Json[] = [caSpec(), ecaSpec(), MODEL];
+      const arb = fc.record({
+        base: fc.nat({ max: 9 }).map((k) => bases[k < 6 ? 0 : k < 9 ? 1 : 2]),
+        edits: fc.array(edit, { minLength: 1, maxLength: 3 }),
+      });
+      report.mutated = check(arb, ({ base, edits }, stats) => {
+        const spec = applyEdits(base, edits);
+        const g = guarded(stats, () => parseSpec(spec, 'fuzz.json'));
+        guarded(stats, () => readSpec(JSON.stringify(spec) ?? '', 'fuzz.json'));
+        if (g) {
+          guarded(stats, () => {
+            const j = writeSpec(g);
+            const again = writeSpec(parseSpec(j));
+            if (JSON.stringify(again) !== JSON.stringify(j))
+              throw new Error('write(read(write(g))) != write(g)');
+          });
+        }
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('arbitrary strings → parseDim and spec dims', () => {
-    report.strings = check(strings, (s, stats) => {
-      dimProperty(s, stats);
-      guarded(stats, () => parseSpec(withDim(s)));
-    });
-  });
+  it(
+    'arbitrary strings → parseDim and spec dims',
+    () => {
+      report.strings = check(strings, (s, stats) => {
+        dimProperty(s, stats);
+        guarded(stats, () => parseSpec(withDim(s)));
+      });
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it('grammar-based expressions mixing allowed and disallowed tokens → parseDim', () => {
-    report.expressions = check(expression, (s, stats) => dimProperty(s, stats));
-  });
+  it(
+    'grammar-based expressions mixing allowed and disallowed tokens → parseDim',
+    () => {
+      report.expressions = check(expression, (s, stats) => dimProperty(s, stats));
+    },
+    PROPERTY_TIMEOUT,
+  );
 });
 
 // ---- hostile corpus ---------------------------------------------------------------------------
@@ -507,10 +526,18 @@ describe('hostile corpus', () => {
     ['(a+b+c+d+e+f+g+h)^8', /'e' is reserved/],
     [Array(30).fill('(a+b+c+d)^8').join(' + '), /a subexpression expands to more than 128 monomials/],
     // Regression: quadratic canonicalisation made 20 of these take 0.6 s.
-    [Array(20).fill('floor((a+b+c+d+f)^8/3)').join('+'), /a subexpression expands to more than 128 monomials/],
+    [
+      Array(20).fill('floor((a+b+c+d+f)^8/3)').join('+'),
+      /a subexpression expands to more than 128 monomials/,
+    ],
     // Regression: each level repeats the inner key 9 times; 8 levels took 7 s and 1 GB, 9 threw a
     // RangeError (string length).
-    [Array(9).fill(0).reduce((t: string) => `floor((${t}+1)^8/3)`, 'x'), /canonical form exceeds 10000 characters/],
+    [
+      Array(9)
+        .fill(0)
+        .reduce((t: string) => `floor((${t}+1)^8/3)`, 'x'),
+      /canonical form exceeds 10000 characters/,
+    ],
     ['x.constructor', /accessor syntax is not allowed/],
     ['[1,2][1]', /accessor syntax is not allowed/],
     ['[1,2]', /array syntax is not allowed/],
@@ -530,6 +557,10 @@ describe('hostile corpus', () => {
     ['x'.repeat(1 << 20), /longer than 1000 characters/],
     ['H / (H - H)', /division by zero/],
     ['max(' + 'H,'.repeat(20) + 'H)', /max\(\) takes 1 to 16 arguments, got 21/],
+    // Regression: a zero divisor threw a RangeError (Rational division by zero).
+    ['make_divisible(0, 0)', /make_divisible\(\)'s divisor must be an integer constant >= 1/],
+    ['make_divisible(H, H)', /make_divisible\(\)'s divisor must be an integer constant >= 1/],
+    ['make_divisible(H, 8, 0)', /make_divisible\(\)'s min_value must be an integer constant >= 1/],
   ];
   for (const [text, pattern] of expressions) {
     const name = text.length > 50 ? `${text.slice(0, 30)}... (${text.length} chars)` : text;
@@ -591,9 +622,30 @@ describe('hostile corpus', () => {
       inputs: [i ? `p${i - 1}` : 'input'],
       attrs: { kernel: 3, stride: 2, padding: 1 },
     }));
-    const spec = { ...withDim(3), inputs: [{ name: 'input', shape: [1, 3, 'H', 'W'] }], nodes, outputs: ['p1999'] };
+    const spec = {
+      ...withDim(3),
+      inputs: [{ name: 'input', shape: [1, 3, 'H', 'W'] }],
+      nodes,
+      outputs: ['p1999'],
+    };
     // Regression: work per node grows with the nesting depth: 2,000 nodes took 8 s.
-    expectRejected(() => parseSpec(spec), 'E_DIM', /^E_DIM at nodes\[\d+\]: output 0 dim 2 of node 'p\d+' is too complex/, 1000);
+    expectRejected(
+      () => parseSpec(spec),
+      'E_DIM',
+      /^E_DIM at nodes\[\d+\]: output 0 dim 2 of node 'p\d+' is too complex/,
+      1000,
+    );
+  });
+
+  it('control characters in value references (regression: TypeError in Graph.parseRef)', () => {
+    for (const r of ['r\n', 'r\u2028', 'input\n:1', '\n']) {
+      const spec = { ...withDim(3), outputs: [r] };
+      expectRejected(
+        () => parseSpec(spec),
+        'E_SPEC',
+        /^E_SPEC at outputs\[0\]: outputs\[0\] ".*" has the wrong form/s,
+      );
+    }
   });
 
   it('a shared-reference value that would take 2^60 steps to walk', () => {
