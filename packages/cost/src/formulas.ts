@@ -21,7 +21,7 @@ import {
 } from '@coordattn/ir';
 import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
 import { applyPreset, type Preset, type PresetName } from './presets/index.js';
-import { dimTex } from './tex.js';
+import { dimTex } from '@coordattn/ir';
 
 export interface FormulaText {
   /** mathjs-parsable text (round-trips through parseDim when no abbreviation is used). */

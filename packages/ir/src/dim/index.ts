@@ -16,4 +16,5 @@ export {
   signOf,
 } from './dim.js';
 export type { Atom, Bindings, CmpOp, Factor, FnName, Interval, Monomial, Sign } from './dim.js';
-export { ALLOWED_FUNCTIONS, EXPR_LIMITS, dimToTex, parseDim, parseExpr, describe } from './parse.js';
+export { ALLOWED_FUNCTIONS, EXPR_LIMITS, parseDim, parseExpr, describe } from './parse.js';
+export { dimTex } from './tex.js';

@@ -306,8 +306,3 @@ function condToDim(cond: MathNode, t: MathNode, e: MathNode, text: string, path?
     toDim(e, text, path),
   );
 }
-
-/** mathjs rendering of a Dim for display: plain text and LaTeX. */
-export function dimToTex(d: Dim): string {
-  return math.parse(d.toString()).toTex({ parenthesis: 'auto', implicit: 'hide' });
-}

@@ -3,7 +3,7 @@
  * (mathjs' toTex switches to 5.23584·10^{+5} above 10⁵ and would round beyond 15 digits), and
  * multi-letter symbols are upright (\mathrm{mid}) while one-letter symbols stay italic.
  */
-import type { Atom, CmpOp, Dim, Monomial } from '@coordattn/ir';
+import type { Atom, CmpOp, Dim, Monomial } from './dim.js';
 
 const CMP_TEX: Record<CmpOp, string> = {
   '<': '<',
