@@ -28,7 +28,15 @@ import {
   type SweepValues,
 } from '@coordattn/cost';
 import { loadModel, symbolicResolution, type LoadedModel } from './model.js';
-import { oneOf, parseSweep, positiveInt, positiveNumber, resolution, type ModelFlags } from './options.js';
+import {
+  MODEL_FLAG_NAMES,
+  oneOf,
+  parseSweep,
+  positiveInt,
+  positiveNumber,
+  resolution,
+  type ModelFlags,
+} from './options.js';
 import { placementTableMarkdown } from './tables.js';
 import { reproduce } from './reproduce.js';
 
@@ -48,20 +56,8 @@ function str(flags: Flags, k: string): string | undefined {
 }
 
 function modelFlags(flags: Flags): ModelFlags {
-  const keys = [
-    'attention',
-    'reduction',
-    'width',
-    'resolution',
-    'batch',
-    'classes',
-    'recipe',
-    'placement',
-    'stages',
-    'ecaK',
-  ] as const;
   const out: Record<string, string> = {};
-  for (const k of keys) {
+  for (const k of MODEL_FLAG_NAMES) {
     const v = str(flags, k);
     if (v !== undefined) out[k] = v;
   }

@@ -13,7 +13,7 @@ import {
   type Graph,
 } from '@coordattn/ir';
 import type { ModelInfo, PresetName } from '@coordattn/cost';
-import { isBackboneName, modelOptions, type ModelFlags } from './options.js';
+import { MODEL_FLAG_NAMES, isBackboneName, modelOptions, type ModelFlags } from './options.js';
 
 export interface LoadedModel {
   readonly graph: Graph;
@@ -23,19 +23,6 @@ export interface LoadedModel {
   /** Backbone models only: rebuild with other options (sweeps, symbolic H×W). */
   readonly backbone?: { readonly name: BackboneName; readonly opts: BackboneOptions };
 }
-
-const MODEL_FLAG_NAMES: (keyof ModelFlags)[] = [
-  'attention',
-  'reduction',
-  'width',
-  'resolution',
-  'batch',
-  'classes',
-  'recipe',
-  'placement',
-  'stages',
-  'ecaK',
-];
 
 export function readTextFile(file: string, cwd: string): string {
   const full = resolve(cwd, file);

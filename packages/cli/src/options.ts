@@ -18,6 +18,20 @@ import {
   type RecipeName,
 } from '@coordattn/ir';
 
+/** The model flags, by their commander property names. */
+export const MODEL_FLAG_NAMES = [
+  'attention',
+  'reduction',
+  'width',
+  'resolution',
+  'batch',
+  'classes',
+  'recipe',
+  'placement',
+  'stages',
+  'ecaK',
+] as const;
+
 /** Raw flag values as commander hands them over. */
 export interface ModelFlags {
   readonly attention?: string;

@@ -9,19 +9,13 @@ import {
   GraphBuilder,
   Rational,
   attention,
-  ceil,
-  floor,
-  makeDivisible,
-  max,
-  min,
-  piecewise,
+  dimTex,
   type Atom,
   type AttentionSpec,
   type Graph,
 } from '@coordattn/ir';
 import { analyze, type Analysis, type AnalyzeOptions } from './analyze.js';
 import { applyPreset, type Preset, type PresetName } from './presets/index.js';
-import { dimTex } from '@coordattn/ir';
 
 export interface FormulaText {
   /** mathjs-parsable text (round-trips through parseDim when no abbreviation is used). */
@@ -98,40 +92,10 @@ function singleAtom(e: Dim): Atom | undefined {
 
 /** Rebuilds d with every atom whose key is in `names` (at any depth) replaced by its symbol. */
 function replaceDeep(d: Dim, names: ReadonlyMap<string, string>): Dim {
-  const atom = (a: Atom): Dim => {
+  return d.mapAtoms((a) => {
     const name = names.get(a.key);
-    if (name !== undefined) return Dim.sym(name);
-    if (a.kind === 'sym') return Dim.atom(a);
-    if (a.kind === 'if') {
-      const r = (x: Dim): Dim => replaceDeep(x, names);
-      return piecewise(a.op, r(a.lhs), r(a.rhs), r(a.then), r(a.else));
-    }
-    const args = a.args.map((x) => replaceDeep(x, names));
-    switch (a.fn) {
-      case 'floor':
-        return floor(args[0]);
-      case 'ceil':
-        return ceil(args[0]);
-      case 'max':
-        return max(...args);
-      case 'min':
-        return min(...args);
-      case 'make_divisible':
-        return makeDivisible(args[0], args[1], args[2]);
-      case 'inv':
-        return Dim.const(1).div(args[0]);
-    }
-  };
-  let acc = Dim.const(0);
-  for (const t of d.terms) {
-    let m = Dim.const(t.coef);
-    for (const f of t.factors) {
-      const a = atom(f.atom);
-      for (let i = 0; i < Math.abs(f.exp); i++) m = f.exp > 0 ? m.mul(a) : m.div(a);
-    }
-    acc = acc.add(m);
-  }
-  return acc;
+    return name === undefined ? undefined : Dim.sym(name);
+  });
 }
 
 /**

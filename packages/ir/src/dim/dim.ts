@@ -207,12 +207,22 @@ export class Dim {
 
   /** Substitutes symbols by Dims and re-canonicalises. */
   substitute(map: Readonly<Record<string, Dim | number>>): Dim {
+    return this.mapAtoms((a) =>
+      a.kind === 'sym' && map[a.name] !== undefined ? Dim.from(map[a.name]) : undefined,
+    );
+  }
+
+  /**
+   * Rebuilds this Dim bottom-up through the canonical constructors, replacing every atom for which
+   * `f` returns a Dim (at any depth); other atoms are rebuilt from their mapped arguments.
+   */
+  mapAtoms(f: (a: Atom) => Dim | undefined): Dim {
     let acc = ZERO;
     for (const t of this.terms) {
       let v = Dim.const(t.coef);
-      for (const f of t.factors) {
-        const a = substituteAtom(f.atom, map);
-        v = v.mul(f.exp >= 0 ? powDim(a, f.exp) : Dim.const(1).div(powDim(a, -f.exp)));
+      for (const fac of t.factors) {
+        const a = mapAtom(fac.atom, f);
+        v = v.mul(fac.exp >= 0 ? powDim(a, fac.exp) : Dim.const(1).div(powDim(a, -fac.exp)));
       }
       acc = acc.add(v);
     }
@@ -301,16 +311,13 @@ function evalAtom(a: Atom, b: Bindings): Rational {
   }
 }
 
-function substituteAtom(a: Atom, map: Readonly<Record<string, Dim | number>>): Dim {
-  if (a.kind === 'sym') {
-    const v = map[a.name];
-    return v === undefined ? Dim.atom(a) : Dim.from(v);
-  }
-  if (a.kind === 'if') {
-    const s = (d: Dim): Dim => d.substitute(map);
-    return piecewise(a.op, s(a.lhs), s(a.rhs), s(a.then), s(a.else));
-  }
-  const args = a.args.map((x) => x.substitute(map));
+function mapAtom(a: Atom, f: (a: Atom) => Dim | undefined): Dim {
+  const replaced = f(a);
+  if (replaced !== undefined) return replaced;
+  if (a.kind === 'sym') return Dim.atom(a);
+  const m = (d: Dim): Dim => d.mapAtoms(f);
+  if (a.kind === 'if') return piecewise(a.op, m(a.lhs), m(a.rhs), m(a.then), m(a.else));
+  const args = a.args.map(m);
   switch (a.fn) {
     case 'floor':
       return floor(args[0]);
