@@ -256,3 +256,10 @@ describe('parse limits', () => {
     expect(() => p('# nothing')).toThrow(/E_EXPR: empty expression in '# nothing'/);
   });
 });
+
+describe('symbols named like object members', () => {
+  it('evaluate an unbound `constructor` symbol as unbound, not as Object.prototype.constructor', () => {
+    expect(() => Dim.sym('constructor').evaluate({})).toThrow("E_EVAL: symbol 'constructor' has no value");
+    expect(Dim.sym('constructor').evaluateInt({ constructor: 3 })).toBe(3);
+  });
+});

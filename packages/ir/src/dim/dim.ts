@@ -285,7 +285,7 @@ function atomIsInteger(a: Atom): boolean {
 
 function evalAtom(a: Atom, b: Bindings): Rational {
   if (a.kind === 'sym') {
-    const v = b[a.name];
+    const v = Object.hasOwn(b, a.name) ? b[a.name] : undefined;
     if (v === undefined) throw new CoordattnError('E_EVAL', `symbol '${a.name}' has no value`);
     return v instanceof Rational ? v : Rational.fromNumber(v);
   }

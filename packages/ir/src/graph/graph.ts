@@ -84,7 +84,7 @@ export const DEFAULT_TORCH: Record<OpName, { torchType: string; call: Provenance
 const PATH_RE = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(@[0-9]+)?$/;
 
 export function parseRef(ref: ValueRef): { node: string; index: number } {
-  const m = /^(.*?)(?::(\d+))?$/.exec(ref)!;
+  const m = /^([^]*?)(?::(\d+))?$/.exec(ref)!;
   return { node: m[1], index: m[2] === undefined ? 0 : Number(m[2]) };
 }
 
