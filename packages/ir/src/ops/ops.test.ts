@@ -77,7 +77,11 @@ const SAMPLES: Record<OpName, Sample[]> = {
   hard_swish: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   identity: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   linear: [S([[1, 1280]], { outFeatures: 1000 }, '[1,1000]')],
-  max_pool2d: [S([[1, 64, 112, 111]], { kernel: 3, stride: 2, padding: 1 }, '[1,64,56,56]')],
+  max_pool2d: [
+    S([[1, 64, 112, 111]], { kernel: 3, stride: 2, padding: 1 }, '[1,64,56,56]'),
+    // ceil mode drops a last window starting in the right padding (PyTorch): 3, not 4
+    S([[1, 1, 1, 5]], { kernel: [1, 2], stride: [1, 2], padding: [0, 1], ceilMode: true }, '[1,1,1,3]'),
+  ],
   mul: [
     S(
       [

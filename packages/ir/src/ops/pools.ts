@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Dim, floor, ceil } from '../dim/index.js';
+import { Dim, floor, ceil, piecewise } from '../dim/index.js';
 import { defineOp } from './types.js';
 import { zPair } from './attrs.js';
 
@@ -96,9 +96,14 @@ function windowed(name: 'max_pool2d' | 'avg_pool2d', summary: string) {
           );
         }
       }
-      const round = a.ceilMode ? ceil : floor;
-      const out = (s: Dim, i: 0 | 1): Dim =>
-        round(s.add(2 * a.padding[i] - a.kernel[i]).div(a.stride[i])).add(1);
+      // PyTorch: floor or ceil((L + 2p − k) / s) + 1; in ceil mode a last window that would start
+      // inside the right padding is dropped: if (out − 1)·s ≥ L + p then out − 1.
+      const out = (s: Dim, i: 0 | 1): Dim => {
+        const q = s.add(2 * a.padding[i] - a.kernel[i]).div(a.stride[i]);
+        if (!a.ceilMode) return floor(q).add(1);
+        const o = ceil(q).add(1);
+        return piecewise('>=', o.sub(1).mul(a.stride[i]), s.add(a.padding[i]), o.sub(1), o);
+      };
       const ho = out(x[2], 0);
       const wo = out(x[3], 1);
       ctx.positive(ho, 'output height', [x]);

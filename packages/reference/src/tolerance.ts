@@ -1,0 +1,100 @@
+/**
+ * The project's one comparison rule for numerical results against a reference:
+ *
+ *   |y − ref| ≤ atol + rtol · |ref|   elementwise,   atol = atolScale · max|ref|
+ *
+ * The absolute part scales with the reference's magnitude, so values that are near zero only
+ * because of cancellation are judged relative to the tensor they belong to, not to themselves.
+ * Defaults (see the golden fixtures' README): a float64 implementation meets rtol 1e-5 on every
+ * fixture (`FLOAT64_TOLERANCE`); float32 kernels meet rtol 1e-4 (`FLOAT32_TOLERANCE`); atolScale
+ * is 1e-6 in both. Shapes must be equal; a NaN or infinity where the reference is finite fails.
+ */
+import { CoordattnError } from '@coordattn/ir';
+import { sameShape, shapeText, type Tensor } from './tensor.js';
+
+export interface Tolerance {
+  /** Relative tolerance. */
+  readonly rtol: number;
+  /** atol = atolScale · max|ref|. */
+  readonly atolScale: number;
+}
+
+export const FLOAT64_TOLERANCE: Tolerance = { rtol: 1e-5, atolScale: 1e-6 };
+export const FLOAT32_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-6 };
+
+export interface Comparison {
+  readonly pass: boolean;
+  readonly count: number;
+  /** Elements outside the tolerance. */
+  readonly failures: number;
+  readonly maxAbsError: number;
+  /** max over elements of |y − ref| / (atol + rtol·|ref|): ≤ 1 passes. */
+  readonly worstRatio: number;
+  /** Flat index of the element with the worst ratio (−1 when empty). */
+  readonly worstIndex: number;
+  readonly atol: number;
+  readonly maxAbsRef: number;
+  readonly tolerance: Tolerance;
+}
+
+/** Compares y to ref with the rule above. Throws E_SHAPE when the shapes differ. */
+export function compare(y: Tensor, ref: Tensor, tol: Tolerance = FLOAT64_TOLERANCE): Comparison {
+  if (!sameShape(y.shape, ref.shape)) {
+    throw new CoordattnError('E_SHAPE', 'compared tensors have different shapes', {
+      shapes: [shapeText(y.shape), shapeText(ref.shape)],
+    });
+  }
+  let maxAbsRef = 0;
+  for (const v of ref.data) maxAbsRef = Math.max(maxAbsRef, Math.abs(v));
+  const atol = tol.atolScale * maxAbsRef;
+  let failures = 0;
+  let maxAbsError = 0;
+  let worstRatio = 0;
+  let worstIndex = ref.data.length > 0 ? 0 : -1;
+  for (let i = 0; i < ref.data.length; i++) {
+    const err = Math.abs(y.data[i] - ref.data[i]);
+    const bound = atol + tol.rtol * Math.abs(ref.data[i]);
+    // NaN compares false: a NaN error (or NaN output) is a failure with an infinite ratio.
+    const ok = err <= bound;
+    const ratio = Number.isNaN(err) ? Infinity : bound > 0 ? err / bound : err === 0 ? 0 : Infinity;
+    if (!ok) failures++;
+    if (!Number.isNaN(err)) maxAbsError = Math.max(maxAbsError, err);
+    else maxAbsError = NaN;
+    if (ratio > worstRatio) {
+      worstRatio = ratio;
+      worstIndex = i;
+    }
+  }
+  return {
+    pass: failures === 0,
+    count: ref.data.length,
+    failures,
+    maxAbsError,
+    worstRatio,
+    worstIndex,
+    atol,
+    maxAbsRef,
+    tolerance: tol,
+  };
+}
+
+/** One line describing a comparison (for test messages and reports). */
+export function describeComparison(c: Comparison, what = 'result'): string {
+  return (
+    `${what}: ${c.pass ? 'within' : 'OUTSIDE'} tolerance (rtol ${c.tolerance.rtol}, atol ${c.atol.toExponential(3)}): ` +
+    `max |err| ${c.maxAbsError.toExponential(3)}, worst ratio ${c.worstRatio.toFixed(4)} at ${c.worstIndex}, ` +
+    `${c.failures}/${c.count} elements fail`
+  );
+}
+
+/** Throws E_EVAL with describeComparison's text when y is not within tolerance of ref. */
+export function assertClose(
+  y: Tensor,
+  ref: Tensor,
+  tol: Tolerance = FLOAT64_TOLERANCE,
+  what = 'result',
+): Comparison {
+  const c = compare(y, ref, tol);
+  if (!c.pass) throw new CoordattnError('E_EVAL', describeComparison(c, what));
+  return c;
+}
