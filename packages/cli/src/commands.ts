@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   ATTENTION_KINDS,
@@ -295,7 +295,6 @@ export async function reproduceCommand(flags: { out: string; check?: boolean }, 
   if (flags.check) {
     let current = '';
     try {
-      const { readFileSync } = await import('node:fs');
       current = readFileSync(target, 'utf8');
     } catch {
       current = '';
