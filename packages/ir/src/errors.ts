@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   E_EVAL: 'evaluation error',
   /** File I/O failures on user-named files. */
   E_IO: 'file error',
+  /** A kernel that cannot be generated or run correctly (index range, texture limit, loop bound). */
+  E_KERNEL: 'kernel error',
+  /** A requested execution backend that is unavailable or fell back to another. */
+  E_BACKEND: 'backend unavailable',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

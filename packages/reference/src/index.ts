@@ -14,7 +14,7 @@ export {
   type ConcreteAttrs,
   type RefKernel,
 } from './ops/index.js';
-export { run, type RunOptions, type RunStep } from './interpreter.js';
+export { concreteAttrs, concreteShape, run, type RunOptions, type RunStep } from './interpreter.js';
 export {
   checkWeights,
   checkWeightShapes,

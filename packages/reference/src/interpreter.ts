@@ -52,7 +52,8 @@ function keyOf(ref: ValueRef): string {
   return `${node}:${index}`;
 }
 
-function concreteShape(s: Shape, where: string, what: string): number[] {
+/** The integer dims of a shape, or E_EVAL naming the symbolic dim. */
+export function concreteShape(s: Shape, where: string, what: string): number[] {
   return s.map((d, i) => {
     const v = d.toInt();
     if (v === undefined) {
@@ -66,7 +67,7 @@ function concreteShape(s: Shape, where: string, what: string): number[] {
 }
 
 /** Replaces every Dim in a validated attribute value by its integer value. */
-function concreteAttrs(v: unknown, where: string): unknown {
+export function concreteAttrs(v: unknown, where: string): unknown {
   if (v instanceof Dim) {
     const n = v.toInt();
     if (n === undefined) {

@@ -1,0 +1,79 @@
+/**
+ * compile: a concrete IR graph + its weights → a program (kernel descriptors in execution order)
+ * and the constant tensors its kernels read. `DEBUG=kernels` prints every generated source with
+ * its name and cache key.
+ */
+import type { Graph } from '@coordattn/ir';
+import type { Tensor, Weights } from '@coordattn/reference';
+import { buildKernel } from './kernels/index.js';
+import type { KernelDesc, Mutation } from './kernels/types.js';
+import { lowerGraph, type LGraph } from './lower/lgraph.js';
+import { applyPasses, type PassSwitches } from './passes/index.js';
+import type { ProgramData } from './runtime/runtime.js';
+
+export interface CompileOptions {
+  /** Switch passes off by name (all on by default). */
+  readonly passes?: PassSwitches;
+  /** A deliberate fault in every generated kernel (mutation testing only). */
+  readonly mutation?: Mutation;
+  /** Print each kernel (default: when the DEBUG environment variable contains `kernels`). */
+  readonly debug?: boolean;
+  /** Where debug output goes (default stderr). */
+  readonly log?: (line: string) => void;
+}
+
+export interface Compiled {
+  readonly program: ProgramData;
+  /** Constant tensors by id (float64 at compile time; stored and run as float32). */
+  readonly params: Map<string, Tensor>;
+  /** The lowered graph the kernels were built from. */
+  readonly lowered: LGraph;
+}
+
+export function debugKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.DEBUG ?? '').split(/[,\s]+/).some((s) => s === 'kernels' || s === '*');
+}
+
+/** Text printed for one kernel under DEBUG=kernels. */
+export function describeKernel(k: KernelDesc): string {
+  return [
+    `// kernel ${k.name}  (${k.nodes.join(', ')})`,
+    `// cache key: ${k.cacheKey}`,
+    `// output [${k.output.join(', ')}]  constants ${JSON.stringify(k.constants)}`,
+    k.source,
+    '',
+  ].join('\n');
+}
+
+export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {}): Compiled {
+  const lowered = lowerGraph(graph, weights);
+  const passes = applyPasses(lowered, opts.passes);
+  const kernels = lowered.nodes.map((n) => buildKernel(lowered, n, opts.mutation));
+  const params = new Map<string, Tensor>();
+  for (const n of lowered.nodes) {
+    for (const p of Object.values(n.params)) params.set(p.id, { shape: [...p.shape], data: p.data });
+  }
+  // Keep only tensors a kernel reads (a folded BN's statistics are not).
+  const used = new Set(kernels.flatMap((k) => k.args.filter((a) => a.kind === 'param').map((a) => a.ref)));
+  for (const id of [...params.keys()]) if (!used.has(id)) params.delete(id);
+  const shapeOf = (id: string): number[] =>
+    lowered.inputs.find((i) => i.name === id)?.shape ?? lowered.nodes.find((n) => n.id === id)!.shape;
+  const program: ProgramData = {
+    format: 'coordattn-program',
+    version: 1,
+    inputs: lowered.inputs,
+    outputs: lowered.outputs.map((o) => ({ ref: o.ref, value: o.value, shape: shapeOf(o.value) })),
+    kernels,
+    passes,
+  };
+  if (opts.debug ?? debugKernelsEnabled()) {
+    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    for (const k of kernels) log(describeKernel(k));
+  }
+  return { program, params, lowered };
+}
+
+/** The float32 tensors a runtime needs, by id. */
+export function float32Params(params: ReadonlyMap<string, Tensor>): Map<string, Float32Array> {
+  return new Map([...params].map(([id, t]) => [id, Float32Array.from(t.data)]));
+}

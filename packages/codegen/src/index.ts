@@ -1,0 +1,29 @@
+/**
+ * @coordattn/codegen — IR graphs to gpu.js kernels: lowering passes (BN folding, epilogue, CA-pool
+ * and gate fusion), kernel templates producing plain-data descriptors, a runtime for cpu / webasm /
+ * headlessgl, and a ts-morph emitter of standalone TypeScript modules.
+ */
+export { compile, debugKernelsEnabled, describeKernel, float32Params, type Compiled, type CompileOptions } from './compile.js';
+export {
+  cloneLGraph,
+  lowerGraph,
+  type Epilogue,
+  type LGraph,
+  type LNode,
+  type ParamTensor,
+  type Template,
+} from './lower/lgraph.js';
+export { applyPasses, PASSES, PASS_NAMES, type Pass, type PassName, type PassSwitches } from './passes/index.js';
+export { buildKernel, MAX_FLAT_INDEX, TEMPLATES } from './kernels/index.js';
+export { MUTATIONS, type KernelArg, type KernelDesc, type Mutation } from './kernels/types.js';
+export {
+  EXPECTED_BACKEND,
+  headlessGLAvailable,
+  MODES,
+  readBack,
+  Runtime,
+  RuntimeError,
+  type Mode,
+  type ProgramData,
+  type RuntimeOptions,
+} from './runtime/runtime.js';

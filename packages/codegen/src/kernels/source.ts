@@ -1,0 +1,136 @@
+/**
+ * Source-text helpers shared by the kernel templates: the 3-D layout of logical tensors, output
+ * coordinates from gpu.js thread ids, broadcast reads, activation snippets and the epilogue.
+ *
+ * Layout: a logical tensor of rank r is a gpu.js 3-D array `t[z][y][x]` with x = last axis,
+ * y = the one before (1 if none) and z = the product of the leading axes; NCHW [N,C,H,W] is
+ * `t[n*C + c][h][w]`, [N,F] is `t[0][n][f]`. Row-major order is preserved (flat = x + X·(y + Y·z)),
+ * so every backend stores the same bytes.
+ */
+import type { ActivationName } from '@coordattn/ir';
+import type { Epilogue } from '../lower/lgraph.js';
+
+/** gpu.js output / input size [x, y, z] of a logical shape. */
+export function dims3(shape: readonly number[]): [number, number, number] {
+  const r = shape.length;
+  const x = r >= 1 ? shape[r - 1] : 1;
+  const y = r >= 2 ? shape[r - 2] : 1;
+  const z = shape.slice(0, Math.max(0, r - 2)).reduce((p, d) => p * d, 1);
+  return [x, y, z];
+}
+
+/** Sum expression of terms, dropping literal zeros. */
+function sum(terms: string[]): string {
+  const t = terms.filter((s) => s !== '0');
+  return t.length === 0 ? '0' : t.join(' + ');
+}
+
+function times(a: string, k: number): string {
+  if (a === '0' || k === 0) return '0';
+  return k === 1 ? a : `${a} * ${k}`;
+}
+
+export interface OutputCoords {
+  /** Statements that define the coordinate variables. */
+  readonly lines: string[];
+  /** One expression per logical axis of the output. */
+  readonly coords: string[];
+}
+
+/**
+ * Logical output coordinates from the thread ids. The names are fixed so templates can use them:
+ * rank 4 → n, c, y, x (n and c split from z with the constant OC = output channels; the split is
+ * omitted when N or C is 1).
+ */
+export function outputCoords(shape: readonly number[]): OutputCoords {
+  const lines = ['const x = this.thread.x;'];
+  const r = shape.length;
+  if (r >= 2) lines.push('const y = this.thread.y;');
+  if (r >= 3) lines.push('const z = this.thread.z;');
+  if (r === 4) {
+    const [n, c] = shape;
+    if (n === 1) return { lines, coords: ['0', 'z', 'y', 'x'] };
+    if (c === 1) return { lines, coords: ['z', '0', 'y', 'x'] };
+    lines.push('const n = Math.floor(z / this.constants.OC);', 'const c = z - n * this.constants.OC;');
+    return { lines, coords: ['n', 'c', 'y', 'x'] };
+  }
+  if (r === 3) return { lines, coords: ['z', 'y', 'x'] };
+  if (r === 2) return { lines, coords: ['y', 'x'] };
+  return { lines, coords: ['x'] };
+}
+
+/**
+ * `arg[z][y][x]` reading a tensor of `shape` at the logical coordinates `coords` of a tensor of
+ * rank coords.length, numpy-broadcast: shapes align on the right and size-1 axes read index 0.
+ */
+export function readAt(arg: string, shape: readonly number[], coords: readonly string[]): string {
+  const r = shape.length;
+  const off = coords.length - r;
+  const c = shape.map((d, i) => (d === 1 ? '0' : coords[i + off]));
+  const x = r >= 1 ? c[r - 1] : '0';
+  const y = r >= 2 ? c[r - 2] : '0';
+  // z = Σ over leading axes of coordinate · (product of the later leading dims).
+  const lead = Math.max(0, r - 2);
+  const terms: string[] = [];
+  let stride = 1;
+  for (let i = lead - 1; i >= 0; i--) {
+    terms.unshift(times(c[i], stride));
+    stride *= shape[i];
+  }
+  return `${arg}[${sum(terms)}][${y}][${x}]`;
+}
+
+/** The expression of an activation applied to the variable `v`. */
+export function activation(fn: ActivationName, v: string): string {
+  switch (fn) {
+    case 'relu':
+      return `Math.max(${v}, 0)`;
+    case 'relu6':
+      return `Math.min(Math.max(${v}, 0), 6)`;
+    case 'sigmoid':
+      return `1 / (1 + Math.exp(-${v}))`;
+    case 'hard_sigmoid':
+      return `Math.min(Math.max(${v} + 3, 0), 6) / 6`;
+    case 'hard_swish':
+      return `(${v} * Math.min(Math.max(${v} + 3, 0), 6)) / 6`;
+    case 'swish':
+      return `${v} / (1 + Math.exp(-${v}))`;
+    case 'identity':
+      return v;
+  }
+}
+
+/** A float literal that gpu.js types as a float (always has a decimal point or exponent). */
+export function floatLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`non-finite literal ${v}`);
+  const s = String(v);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+/**
+ * Epilogue statements applied to `v`, in order. `argOf` names the kernel argument of an operand;
+ * operands are read broadcast at the output coordinates.
+ */
+export function epilogueLines(
+  epilogue: readonly Epilogue[],
+  coords: readonly string[],
+  argOf: (value: string) => { name: string; shape: readonly number[] },
+): string[] {
+  return epilogue.map((e) => {
+    switch (e.kind) {
+      case 'act':
+        return `v = ${activation(e.fn, 'v')}; // ${e.fn} (${e.node})`;
+      case 'scale':
+        return `v = v * ${floatLiteral(e.factor)}; // scale (${e.node})`;
+      case 'binary': {
+        const a = argOf(e.operand);
+        return `v = v ${e.op === 'add' ? '+' : '*'} ${readAt(a.name, a.shape, coords)}; // ${e.op} (${e.node})`;
+      }
+    }
+  });
+}
+
+/** A JavaScript identifier for a kernel from a value id (`features.3.conv.0.0` → `features_3_conv_0_0`). */
+export function identifier(prefix: string, id: string): string {
+  return `${prefix}_${id.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '')}`;
+}

@@ -1,0 +1,247 @@
+/**
+ * The lowered graph: what the passes rewrite and the kernel templates read. One node = one kernel
+ * launch with one output. It starts as a 1:1 copy of a concrete IR graph (split becomes one `slice`
+ * node per piece) and the passes in ../passes fold and fuse nodes; every lowered node keeps the
+ * list of IR node paths it covers, so reports and errors name the exact places.
+ */
+import { CoordattnError, parseRef, type ActivationName, type Graph, type OpName } from '@coordattn/ir';
+import { concreteAttrs, concreteShape, type Weights } from '@coordattn/reference';
+
+/** A constant tensor a kernel reads (weights, BN statistics, folded weights), float64 at compile time. */
+export interface ParamTensor {
+  /** Name in the compiled weights file (an IR parameter id, or a derived name such as `…weight_folded`). */
+  readonly id: string;
+  readonly shape: readonly number[];
+  readonly data: Float64Array;
+}
+
+/** An elementwise step applied to a kernel's computed value before it is stored. */
+export type Epilogue =
+  | { readonly kind: 'act'; readonly fn: ActivationName; readonly node: string }
+  | { readonly kind: 'scale'; readonly factor: number; readonly node: string }
+  | {
+      readonly kind: 'binary';
+      readonly op: 'add' | 'mul';
+      /** Value id of the other operand (broadcast to the kernel's output shape). */
+      readonly operand: string;
+      readonly node: string;
+    };
+
+/** The kernel templates; see ../kernels. `elementwise` reads its first input and applies the epilogue. */
+export type Template =
+  | 'conv2d'
+  | 'linear'
+  | 'batch_norm'
+  | 'elementwise'
+  | 'global_pool'
+  | 'directional_mean'
+  | 'ca_pool'
+  | 'channel_reduce'
+  | 'window_pool'
+  | 'channel_conv1d'
+  | 'concat'
+  | 'slice'
+  | 'permute'
+  | 'reshape';
+
+export interface LNode {
+  /** Value id of the output (the IR path of the node that produced it; `path:k` for split pieces). */
+  id: string;
+  template: Template;
+  /** The IR op the node came from (the first one, when several were fused). */
+  op: OpName;
+  /** Value ids read: graph input names or other nodes' ids. */
+  inputs: string[];
+  /** Concrete IR attributes of the original op (plus template-specific fields set by passes). */
+  attrs: Record<string, unknown>;
+  shape: number[];
+  /** Local name (`weight`, `bias`, `running_mean`, ...) → constant tensor. */
+  params: Record<string, ParamTensor>;
+  /** Gates multiplied into every read of input 0 (value ids, broadcast to input 0's shape). */
+  prologue: string[];
+  epilogue: Epilogue[];
+  /** IR node paths covered, in execution order. */
+  nodes: string[];
+  /** Names of the passes that changed this node. */
+  passes: string[];
+}
+
+export interface LGraph {
+  readonly inputs: { readonly name: string; readonly shape: number[] }[];
+  nodes: LNode[];
+  /** Graph outputs: the IR reference and the value id that holds it. */
+  outputs: { readonly ref: string; value: string }[];
+}
+
+/** Canonical value id of an IR reference: `path` for output 0, `path:k` otherwise. */
+export function valueId(ref: string): string {
+  const { node, index } = parseRef(ref);
+  return index === 0 ? node : `${node}:${index}`;
+}
+
+const ELEMENTWISE_ACTS: ReadonlySet<OpName> = new Set([
+  'relu',
+  'relu6',
+  'sigmoid',
+  'hard_sigmoid',
+  'hard_swish',
+  'swish',
+  'identity',
+]);
+
+const TEMPLATE_OF: Partial<Record<OpName, Template>> = {
+  conv2d: 'conv2d',
+  linear: 'linear',
+  batch_norm: 'batch_norm',
+  global_avg_pool: 'global_pool',
+  global_max_pool: 'global_pool',
+  directional_mean: 'directional_mean',
+  channel_reduce: 'channel_reduce',
+  max_pool2d: 'window_pool',
+  avg_pool2d: 'window_pool',
+  channel_conv1d: 'channel_conv1d',
+  concat: 'concat',
+  permute: 'permute',
+  reshape: 'reshape',
+  flatten: 'reshape',
+  dropout: 'reshape',
+};
+
+/**
+ * The 1:1 lowering of a concrete IR graph with its weights (by parameter id). Symbolic dims are
+ * E_EVAL (bind them when building the graph); missing weights are E_EVAL naming them.
+ */
+export function lowerGraph(graph: Graph, weights: Weights): LGraph {
+  const inputs = graph.inputs.map((i) => ({ name: i.name, shape: concreteShape(i.shape, i.name, 'input') }));
+  const nodes: LNode[] = [];
+  for (const node of graph.nodes) {
+    const attrs = concreteAttrs(node.attrs, node.path) as Record<string, unknown>;
+    const params: Record<string, ParamTensor> = {};
+    for (const [local, id] of Object.entries(node.params)) {
+      const t = weights.get(id);
+      if (t === undefined) {
+        throw new CoordattnError('E_EVAL', `missing weight '${id}'`, { path: node.path });
+      }
+      params[local] = { id, shape: t.shape, data: t.data };
+    }
+    const ins = node.inputs.map(valueId);
+    const base = { op: node.op, attrs, params, prologue: [], nodes: [node.path], passes: [] };
+    const shapes = node.outputs.map((s, k) => concreteShape(s, node.path, `output ${k}`));
+    if (node.op === 'split') {
+      // One slice kernel per piece: piece k starts at the sum of the sizes before it.
+      const sizes = attrs.sizes as number[];
+      let offset = 0;
+      shapes.forEach((shape, k) => {
+        nodes.push({
+          ...base,
+          id: k === 0 ? node.path : `${node.path}:${k}`,
+          template: 'slice',
+          inputs: ins,
+          attrs: { axis: attrs.axis, offset },
+          shape,
+          epilogue: [],
+        });
+        offset += sizes[k];
+      });
+      continue;
+    }
+    let template = TEMPLATE_OF[node.op];
+    let epilogue: Epilogue[] = [];
+    if (ELEMENTWISE_ACTS.has(node.op)) {
+      template = 'elementwise';
+      epilogue = [{ kind: 'act', fn: node.op as ActivationName, node: node.path }];
+    } else if (node.op === 'scale') {
+      template = 'elementwise';
+      epilogue = [{ kind: 'scale', factor: attrs.factor as number, node: node.path }];
+    } else if (node.op === 'add' || node.op === 'mul') {
+      template = 'elementwise';
+      epilogue = [{ kind: 'binary', op: node.op, operand: ins[1], node: node.path }];
+    }
+    if (template === undefined) {
+      throw new CoordattnError('E_KERNEL', `no kernel template for op '${node.op}'`, { path: node.path });
+    }
+    nodes.push({
+      ...base,
+      id: node.path,
+      template,
+      inputs: template === 'elementwise' ? [ins[0]] : ins,
+      shape: shapes[0],
+      epilogue,
+    });
+  }
+  return { inputs, nodes, outputs: graph.outputs.map((ref) => ({ ref, value: valueId(ref) })) };
+}
+
+/** Every value id a node reads: its inputs, its gates and its epilogue operands. */
+export function reads(n: LNode): string[] {
+  const r = [...n.inputs, ...n.prologue];
+  for (const e of n.epilogue) if (e.kind === 'binary') r.push(e.operand);
+  return r;
+}
+
+/** Number of reads of each value id (a value read twice by one node counts twice), graph outputs included. */
+export function useCounts(g: LGraph): Map<string, number> {
+  const uses = new Map<string, number>();
+  const bump = (id: string): void => void uses.set(id, (uses.get(id) ?? 0) + 1);
+  for (const n of g.nodes) reads(n).forEach(bump);
+  for (const o of g.outputs) bump(o.value);
+  return uses;
+}
+
+/** Replaces every read of value `from` by `to` (inputs, gates, epilogue operands, graph outputs). */
+export function replaceUses(g: LGraph, from: string, to: string): void {
+  const sub = (id: string): string => (id === from ? to : id);
+  for (const n of g.nodes) {
+    n.inputs = n.inputs.map(sub);
+    n.prologue = n.prologue.map(sub);
+    n.epilogue = n.epilogue.map((e) => (e.kind === 'binary' ? { ...e, operand: sub(e.operand) } : e));
+  }
+  for (const o of g.outputs) o.value = sub(o.value);
+}
+
+/** The shape of a value id (graph input or node output). */
+export function shapeOfValue(g: LGraph, id: string): number[] {
+  const input = g.inputs.find((i) => i.name === id);
+  if (input) return input.shape;
+  const node = g.nodes.find((n) => n.id === id);
+  if (!node) throw new CoordattnError('E_GRAPH', `unknown value '${id}'`);
+  return node.shape;
+}
+
+/** A deep copy, so that passes can be applied to one graph in several configurations. */
+export function cloneLGraph(g: LGraph): LGraph {
+  return {
+    inputs: g.inputs.map((i) => ({ name: i.name, shape: [...i.shape] })),
+    nodes: g.nodes.map((n) => ({
+      ...n,
+      inputs: [...n.inputs],
+      attrs: { ...n.attrs },
+      shape: [...n.shape],
+      params: { ...n.params },
+      prologue: [...n.prologue],
+      epilogue: [...n.epilogue],
+      nodes: [...n.nodes],
+      passes: [...n.passes],
+    })),
+    outputs: g.outputs.map((o) => ({ ...o })),
+  };
+}
+
+/** The node that produces value `id` (undefined for graph inputs). */
+export function producerOf(g: LGraph, id: string): LNode | undefined {
+  return g.nodes.find((n) => n.id === id);
+}
+
+/** Removes a node (its output must have no remaining readers). */
+export function removeNode(g: LGraph, node: LNode): void {
+  g.nodes = g.nodes.filter((n) => n !== node);
+}
+
+export function sameShapes(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Records that `pass` changed `node` (once). */
+export function mark(node: LNode, pass: string): void {
+  if (!node.passes.includes(pass)) node.passes.push(pass);
+}

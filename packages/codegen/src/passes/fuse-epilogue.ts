@@ -1,0 +1,56 @@
+import {
+  mark,
+  producerOf,
+  removeNode,
+  replaceUses,
+  sameShapes,
+  useCounts,
+  type LGraph,
+  type LNode,
+} from '../lower/lgraph.js';
+
+/**
+ * An `elementwise` node (activation, scale, add, mul) whose input 0 has no other reader and the same
+ * shape as its output is appended to the producer's epilogue. For add / mul the other operand is
+ * tried too (both are commutative), so `x + conv(x)` fuses into the conv. The producer moves to the
+ * elementwise node's place, so every epilogue operand is computed before it runs.
+ */
+export function fuseEpilogue(g: LGraph): void {
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const e of g.nodes) {
+      if (e.template !== 'elementwise' || e.prologue.length > 0) continue;
+      if (tryFuse(g, e)) {
+        changed = true;
+        break;
+      }
+    }
+  }
+}
+
+function fusibleProducer(g: LGraph, e: LNode, id: string): LNode | undefined {
+  const p = producerOf(g, id);
+  if (!p || useCounts(g).get(id) !== 1 || !sameShapes(p.shape, e.shape)) return undefined;
+  return p;
+}
+
+function tryFuse(g: LGraph, e: LNode): boolean {
+  let p = fusibleProducer(g, e, e.inputs[0]);
+  let epilogue = e.epilogue;
+  if (!p && e.epilogue.length > 0 && e.epilogue[0].kind === 'binary') {
+    const first = e.epilogue[0];
+    p = fusibleProducer(g, e, first.operand);
+    if (p) epilogue = [{ ...first, operand: e.inputs[0] }, ...e.epilogue.slice(1)];
+  }
+  if (!p) return false;
+  p.epilogue = [...p.epilogue, ...epilogue];
+  p.nodes.push(...e.nodes);
+  mark(p, 'fuse-epilogue');
+  // Move p to e's position: p's output had e as its only reader, and e's operands precede e.
+  g.nodes = g.nodes.filter((n) => n !== p);
+  g.nodes.splice(g.nodes.indexOf(e), 0, p);
+  replaceUses(g, e.id, p.id);
+  removeNode(g, e);
+  return true;
+}

@@ -1,0 +1,69 @@
+/**
+ * Lowering passes, in the order they run. Each is a named rewrite of the lowered graph that can be
+ * switched off on its own (`compile(..., { passes: { 'fuse-gate': false } })`, `--no-pass`) and is
+ * tested on its own: with or without it the program computes the same function.
+ *
+ * - eliminate-identity: dropout and identity become aliases of their input; a flatten of a
+ *   [N,C,1,1] value read only by linear layers is read through directly.
+ * - fold-bn: BatchNorm after a conv2d / linear with no other reader folds into its weights and bias
+ *   (computed in float64 at compile time): w' = w·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β.
+ * - fuse-ca-pools: Coordinate Attention's pool_h, pool_w, permute and concat become one `ca_pool`
+ *   kernel writing the concatenated descriptor.
+ * - fuse-epilogue: an activation, scale, add or mul whose input has no other reader runs in the
+ *   producer's epilogue (conv + bias + act + residual add is one kernel; `x·a_w·a_h` is one kernel).
+ * - fuse-gate: a kernel that only multiplies its input by gates (`x·a_h·a_w`, SE/ECA/CBAM
+ *   re-weighting) and feeds a conv2d as its only reader is folded into the conv's input reads.
+ */
+import type { LGraph } from '../lower/lgraph.js';
+import { eliminateIdentity } from './eliminate-identity.js';
+import { foldBn } from './fold-bn.js';
+import { fuseCaPools } from './fuse-ca-pools.js';
+import { fuseEpilogue } from './fuse-epilogue.js';
+import { fuseGate } from './fuse-gate.js';
+
+export interface Pass {
+  readonly name: PassName;
+  readonly summary: string;
+  /** Rewrites g in place. */
+  run(g: LGraph): void;
+}
+
+export const PASS_NAMES = [
+  'eliminate-identity',
+  'fold-bn',
+  'fuse-ca-pools',
+  'fuse-epilogue',
+  'fuse-gate',
+] as const;
+export type PassName = (typeof PASS_NAMES)[number];
+
+export const PASSES: readonly Pass[] = [
+  {
+    name: 'eliminate-identity',
+    summary: 'dropout/identity alias their input; flatten of [N,C,1,1] read in place by linear',
+    run: eliminateIdentity,
+  },
+  { name: 'fold-bn', summary: 'BatchNorm folded into the preceding conv2d/linear weights and bias', run: foldBn },
+  { name: 'fuse-ca-pools', summary: "CA's two directional pools + permute + concat in one kernel", run: fuseCaPools },
+  {
+    name: 'fuse-epilogue',
+    summary: 'activation / scale / add / mul run in the producing kernel',
+    run: fuseEpilogue,
+  },
+  { name: 'fuse-gate', summary: 'gate multiplies folded into the consuming conv2d input reads', run: fuseGate },
+];
+
+export type PassSwitches = Partial<Record<PassName, boolean>>;
+
+/** Runs every enabled pass (all by default) in order; returns the names of those that ran. */
+export function applyPasses(g: LGraph, switches: PassSwitches = {}): PassName[] {
+  const ran: PassName[] = [];
+  for (const p of PASSES) {
+    if (switches[p.name] === false) continue;
+    p.run(g);
+    ran.push(p.name);
+  }
+  return ran;
+}
+
+export { eliminateIdentity, foldBn, fuseCaPools, fuseEpilogue, fuseGate };

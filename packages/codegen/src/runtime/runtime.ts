@@ -1,0 +1,275 @@
+/**
+ * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js, so the compiler
+ * copies this file next to every emitted model module and the module runs without @coordattn/*.
+ *
+ * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl`), precision
+ *   'single', output size and constants from the descriptor. Loop bounds in the sources are
+ *   literals or constants, never arguments (gpu.js caps argument-bounded loops at 1000 silently).
+ * - On GL modes every kernel writes a pipeline texture that the next kernels read on the device;
+ *   only the graph outputs are read back.
+ * - gpu.js falls back to another backend silently; after the first call every kernel's real
+ *   backend (`kernel.kernel.constructor.name`) is checked against the mode and a mismatch throws
+ *   (unless `allowFallback`), so a run never reports one backend while using another.
+ * - `destroy()` releases the kernels, their textures and the GL context.
+ */
+import { GPU, Input, type IGPUKernelSettings, type IKernelRunShortcut, type OutputDimensions } from 'gpu.js';
+
+/** One argument of a kernel, in call order. */
+export interface KernelArg {
+  /** Parameter name in the kernel source. */
+  readonly name: string;
+  /** `value`: a graph input or another kernel's output; `param`: a constant tensor of the weights file. */
+  readonly kind: 'value' | 'param';
+  /** Value id or parameter id. */
+  readonly ref: string;
+  /** gpu.js input size: [x] for vectors, [x, y] for matrices, [x, y, z] for values. */
+  readonly dims: readonly number[];
+}
+
+/** A kernel as plain data. */
+export interface KernelDesc {
+  /** JavaScript identifier, also the function name in `source`. */
+  readonly name: string;
+  /** The value id this kernel produces. */
+  readonly value: string;
+  /** What the source depends on (template, sizes, epilogue): equal keys give equal sources up to the name. */
+  readonly cacheKey: string;
+  readonly template: string;
+  /** IR node paths computed by this kernel. */
+  readonly nodes: readonly string[];
+  /** Lowering passes that shaped it. */
+  readonly passes: readonly string[];
+  /** Logical output shape (NCHW, [N,F], ...). */
+  readonly shape: readonly number[];
+  /** gpu.js output size [x, y, z]. */
+  readonly output: readonly [number, number, number];
+  readonly constants: Readonly<Record<string, number>>;
+  readonly args: readonly KernelArg[];
+  /** `function name(args) { ... }`. */
+  readonly source: string;
+  /** Longest sum one output element accumulates (terms). */
+  readonly reduction: number;
+}
+
+/** A compiled model's execution plan: kernels in execution order, each producing one value. */
+export interface ProgramData {
+  readonly format: 'coordattn-program';
+  readonly version: 1;
+  readonly inputs: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  readonly outputs: readonly { readonly ref: string; readonly value: string; readonly shape: readonly number[] }[];
+  readonly kernels: readonly KernelDesc[];
+  /** Lowering passes that ran. */
+  readonly passes: readonly string[];
+}
+
+export const MODES = ['cpu', 'webasm', 'headlessgl'] as const;
+export type Mode = (typeof MODES)[number];
+
+/** The gpu.js kernel class each mode must run on. */
+export const EXPECTED_BACKEND: Readonly<Record<Mode, string>> = {
+  cpu: 'CPUKernel',
+  webasm: 'WebAssemblyKernel',
+  headlessgl: 'HeadlessGLKernel',
+};
+
+export interface RuntimeOptions {
+  readonly mode: Mode;
+  /** webasm only: gpu.js asyncMode (worker threads); `run` must then be awaited via `runAsync`. */
+  readonly async?: boolean;
+  /** Accept a kernel that gpu.js ran on another backend than the mode's (it is still reported). */
+  readonly allowFallback?: boolean;
+  /** Kernel functions by name (an emitted module passes its own); default: each descriptor's source. */
+  readonly functions?: Readonly<Record<string, (...args: never[]) => number>>;
+}
+
+/** Thrown for runtime failures: code E_BACKEND (mode unavailable / fallback) or E_KERNEL. */
+export class RuntimeError extends Error {
+  constructor(
+    readonly code: 'E_BACKEND' | 'E_KERNEL' | 'E_EVAL',
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'RuntimeError';
+  }
+}
+
+type Nested = Float32Array | Nested[];
+/** What flows between kernels: a GL texture, or nested arrays on cpu/webasm. */
+type DeviceValue = Input | object;
+
+function makeInput(data: Float32Array, dims: readonly number[]): Input {
+  // gpu.js types Input's value as number[]; it accepts typed arrays (toolchain notes §2).
+  return new Input(data as unknown as number[], [...dims] as unknown as OutputDimensions);
+}
+
+function flattenInto(v: Nested, out: Float32Array, at: { i: number }): void {
+  if (v instanceof Float32Array) {
+    out.set(v, at.i);
+    at.i += v.length;
+  } else for (const e of v) flattenInto(e, out, at);
+}
+
+function hasToArray(v: unknown): v is { toArray(): unknown; delete?: () => void } {
+  return typeof v === 'object' && v !== null && typeof (v as { toArray?: unknown }).toArray === 'function';
+}
+
+function numel(shape: readonly number[]): number {
+  return shape.reduce((p, d) => p * d, 1);
+}
+
+/** Reads a kernel result (texture or nested arrays) into one flat row-major Float32Array. */
+export function readBack(v: unknown, shape: readonly number[]): Float32Array {
+  const arr = hasToArray(v) ? v.toArray() : v;
+  const out = new Float32Array(numel(shape));
+  if (arr instanceof Float32Array) out.set(arr);
+  else flattenInto(arr as Nested, out, { i: 0 });
+  return out;
+}
+
+/** Whether a GL context can be created here (headlessgl needs the `gl` package and an X display). */
+export function headlessGLAvailable(): { ok: boolean; reason?: string } {
+  if (!GPU.isHeadlessGLSupported) {
+    return {
+      ok: false,
+      reason:
+        'gpu.js found no headless GL: the optional `gl` package is not built, or no X display is set (run under `xvfb-run -a`)',
+    };
+  }
+  return { ok: true };
+}
+
+export class Runtime {
+  private readonly gpu: GPU;
+  private readonly kernels: IKernelRunShortcut[];
+  private readonly params = new Map<string, Input>();
+  private checked = false;
+  private destroyed = false;
+  /** The gpu.js kernel class that really ran each kernel (after the first run). */
+  readonly backends = new Map<string, string>();
+
+  constructor(
+    readonly program: ProgramData,
+    params: ReadonlyMap<string, Float32Array>,
+    readonly options: RuntimeOptions,
+  ) {
+    const { mode } = options;
+    if (!(MODES as readonly string[]).includes(mode)) {
+      throw new RuntimeError('E_BACKEND', `unknown mode '${mode}' (expected one of ${MODES.join(', ')})`);
+    }
+    if (mode === 'headlessgl') {
+      const gl = headlessGLAvailable();
+      if (!gl.ok) throw new RuntimeError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`);
+    }
+    if (mode === 'webasm' && !GPU.isWebAssemblySupported) {
+      throw new RuntimeError('E_BACKEND', 'mode webasm is unavailable: WebAssembly is not supported here');
+    }
+    for (const k of program.kernels) {
+      for (const a of k.args) {
+        if (a.kind !== 'param' || this.params.has(a.ref)) continue;
+        const data = params.get(a.ref);
+        if (data === undefined) throw new RuntimeError('E_EVAL', `weights file has no tensor '${a.ref}'`);
+        if (data.length !== numel(a.dims)) {
+          throw new RuntimeError(
+            'E_EVAL',
+            `tensor '${a.ref}' has ${data.length} values, kernel ${k.name} expects ${numel(a.dims)}`,
+          );
+        }
+        this.params.set(a.ref, makeInput(data, a.dims));
+      }
+    }
+    this.gpu = new GPU({ mode });
+    const gl = mode === 'headlessgl';
+    this.kernels = program.kernels.map((k) => {
+      const fn = options.functions?.[k.name];
+      const settings: IGPUKernelSettings = {
+        output: [...k.output],
+        constants: { ...k.constants },
+        precision: 'single',
+        pipeline: gl,
+        tactic: 'precision',
+        ...(options.async ? { asyncMode: true } : {}),
+      };
+      return fn ? this.gpu.createKernel(fn as never, settings) : this.gpu.createKernel(k.source, settings);
+    });
+  }
+
+  private args(k: KernelDesc, values: Map<string, DeviceValue>): unknown[] {
+    return k.args.map((a) => (a.kind === 'param' ? this.params.get(a.ref)! : values.get(a.ref)!));
+  }
+
+  private prepareInputs(inputs: Readonly<Record<string, Float32Array>>): Map<string, DeviceValue> {
+    if (this.destroyed) throw new RuntimeError('E_EVAL', 'runtime was destroyed');
+    const values = new Map<string, DeviceValue>();
+    for (const i of this.program.inputs) {
+      const data = inputs[i.name];
+      if (data === undefined) throw new RuntimeError('E_EVAL', `no value for input '${i.name}'`);
+      if (data.length !== numel(i.shape)) {
+        throw new RuntimeError(
+          'E_EVAL',
+          `input '${i.name}' has ${data.length} values, expected ${numel(i.shape)} for shape [${i.shape.join(',')}]`,
+        );
+      }
+      const s = i.shape;
+      const dims = [s[s.length - 1] ?? 1, s.length >= 2 ? s[s.length - 2] : 1, numel(s.slice(0, -2))];
+      values.set(i.name, makeInput(data, dims));
+    }
+    return values;
+  }
+
+  private checkBackends(): void {
+    if (this.checked) return;
+    this.checked = true;
+    const want = EXPECTED_BACKEND[this.options.mode];
+    this.program.kernels.forEach((k, i) => {
+      const inner = (this.kernels[i] as unknown as { kernel?: { constructor?: { name?: string } } }).kernel;
+      const got = inner?.constructor?.name ?? 'unknown';
+      this.backends.set(k.name, got);
+      if (got !== want && !this.options.allowFallback) {
+        throw new RuntimeError(
+          'E_BACKEND',
+          `kernel ${k.name} ran on ${got}, not ${want}: gpu.js fell back from mode ${this.options.mode}`,
+        );
+      }
+    });
+  }
+
+  private collect(values: Map<string, DeviceValue>): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    for (const o of this.program.outputs) {
+      const v = values.get(o.value);
+      if (v instanceof Input) out[o.ref] = Float32Array.from(v.value as unknown as Float32Array);
+      else out[o.ref] = readBack(v, o.shape);
+    }
+    return out;
+  }
+
+  /** Runs the plan once; returns the graph outputs (flat, row-major) by IR reference. */
+  run(inputs: Readonly<Record<string, Float32Array>>): Record<string, Float32Array> {
+    if (this.options.async) throw new RuntimeError('E_EVAL', 'an async runtime runs with runAsync()');
+    const values = this.prepareInputs(inputs);
+    this.program.kernels.forEach((k, i) => {
+      values.set(k.value, this.kernels[i](...(this.args(k, values) as never[])) as object);
+    });
+    this.checkBackends();
+    return this.collect(values);
+  }
+
+  /** Like run(), awaiting each kernel (asyncMode kernels return promises). */
+  async runAsync(inputs: Readonly<Record<string, Float32Array>>): Promise<Record<string, Float32Array>> {
+    const values = this.prepareInputs(inputs);
+    for (let i = 0; i < this.program.kernels.length; i++) {
+      const k = this.program.kernels[i];
+      values.set(k.value, (await this.kernels[i](...(this.args(k, values) as never[]))) as object);
+    }
+    this.checkBackends();
+    return this.collect(values);
+  }
+
+  /** Releases every kernel, texture and the GL context. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const k of this.kernels) k.destroy(true);
+    void this.gpu.destroy();
+  }
+}
