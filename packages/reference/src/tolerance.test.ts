@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tensor } from './tensor.js';
-import { assertClose, compare, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE } from './tolerance.js';
+import { assertClose, compare, FLOAT32_TOLERANCE, FLOAT64_TOLERANCE, float32Tolerance } from './tolerance.js';
 
 describe('tolerance rule |y − ref| ≤ atol + rtol·|ref|, atol = 1e-6·max|ref|', () => {
   const ref = tensor([3], [100, -1, 0]); // atol = 1e-4
@@ -32,5 +32,13 @@ describe('tolerance rule |y − ref| ≤ atol + rtol·|ref|, atol = 1e-6·max|re
   it('an all-zero reference needs an exact match', () => {
     expect(compare(tensor([2], [0, 0]), tensor([2], [0, 0])).pass).toBe(true);
     expect(compare(tensor([2], [0, 1e-300]), tensor([2], [0, 0])).pass).toBe(false);
+  });
+
+  it('float32Tolerance grows with the square root of the reduction length past 1024 terms', () => {
+    expect(float32Tolerance(1)).toEqual(FLOAT32_TOLERANCE);
+    expect(float32Tolerance(1024)).toEqual(FLOAT32_TOLERANCE);
+    expect(float32Tolerance(4096).rtol).toBeCloseTo(2e-4, 15);
+    expect(float32Tolerance(4096).atolScale).toBeCloseTo(2e-6, 15);
+    expect(float32Tolerance(112 * 112).rtol).toBeCloseTo(1e-4 * Math.sqrt(12544 / 1024), 15);
   });
 });

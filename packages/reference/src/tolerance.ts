@@ -22,6 +22,20 @@ export interface Tolerance {
 export const FLOAT64_TOLERANCE: Tolerance = { rtol: 1e-5, atolScale: 1e-6 };
 export const FLOAT32_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-6 };
 
+/** Reduction length up to which a float32 kernel keeps FLOAT32_TOLERANCE unchanged. */
+export const FLOAT32_BASE_REDUCTION = 1024;
+
+/**
+ * The tolerance of a float32 kernel whose output elements each accumulate `reduction` terms:
+ * rtol = 1e-4 · max(1, √(reduction / 1024)), atolScale 1e-6 · the same factor. A float32 sum of L
+ * terms has a rounding error that grows like √L·u·Σ|terms| for independent roundings (u = 2^-24),
+ * so the allowance grows with √L beyond 1024 terms (e.g. 3.5× at a 112×112 global pool).
+ */
+export function float32Tolerance(reduction: number): Tolerance {
+  const f = Math.max(1, Math.sqrt(reduction / FLOAT32_BASE_REDUCTION));
+  return { rtol: FLOAT32_TOLERANCE.rtol * f, atolScale: FLOAT32_TOLERANCE.atolScale * f };
+}
+
 export interface Comparison {
   readonly pass: boolean;
   readonly count: number;

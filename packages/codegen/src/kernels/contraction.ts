@@ -59,7 +59,10 @@ export const conv2dTemplate: KernelTemplate = (ctx) => {
     ['-', PW === 0 ? 0 : `${K}.PW`],
     ['+', KW === 1 ? 0 : DW === 1 ? 'q' : `q * ${K}.DW`],
   ]);
-  const widx = KH === 1 && KW === 1 ? 'ci' : `(ci * ${K}.KH + ${KH === 1 ? '0' : 'p'}) * ${K}.KW + ${KW === 1 ? '0' : 'q'}`;
+  const widx =
+    KH === 1 && KW === 1
+      ? 'ci'
+      : `(ci * ${K}.KH + ${KH === 1 ? '0' : 'p'}) * ${K}.KW + ${KW === 1 ? '0' : 'q'}`;
   const acc = `s += ${gatedRead(ctx, [n, 'ic', 'iy', 'ix'])} * ${w}[${o}][${widx}];`;
   // Nested loops/guards, innermost first.
   let inner = [acc];

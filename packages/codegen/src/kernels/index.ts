@@ -104,7 +104,10 @@ export function buildKernel(g: LGraph, node: LNode, mutation: Mutation = 'none')
   const usesOC = lines.some((l) => l.includes('this.constants.OC'));
   const constants = { ...(usesOC ? { OC: node.shape[1] } : {}), ...result.constants };
   const allArgs = [...args, ...params];
-  const name = identifier(node.template, node.id);
+  const name = identifier(
+    node.template,
+    node.anchor + (node.template === 'slice' ? `_${node.attrs.piece as number}` : ''),
+  );
   const body = [...lines, ...result.body, ...epi, 'return v;'];
   const source = `function ${name}(${allArgs.map((a) => a.name).join(', ')}) {\n${body.map((l) => `  ${l}`).join('\n')}\n}`;
   const epiKey = node.epilogue

@@ -50,6 +50,8 @@ export interface LNode {
   template: Template;
   /** The IR op the node came from (the first one, when several were fused). */
   op: OpName;
+  /** IR path of that op's node: names the kernel (`conv2d_features_3_conv_1_0`). */
+  anchor: string;
   /** Value ids read: graph input names or other nodes' ids. */
   inputs: string[];
   /** Concrete IR attributes of the original op (plus template-specific fields set by passes). */
@@ -125,7 +127,15 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
       params[local] = { id, shape: t.shape, data: t.data };
     }
     const ins = node.inputs.map(valueId);
-    const base = { op: node.op, attrs, params, prologue: [], nodes: [node.path], passes: [] };
+    const base = {
+      op: node.op,
+      anchor: node.path,
+      attrs,
+      params,
+      prologue: [],
+      nodes: [node.path],
+      passes: [],
+    };
     const shapes = node.outputs.map((s, k) => concreteShape(s, node.path, `output ${k}`));
     if (node.op === 'split') {
       // One slice kernel per piece: piece k starts at the sum of the sizes before it.
@@ -137,7 +147,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
           id: k === 0 ? node.path : `${node.path}:${k}`,
           template: 'slice',
           inputs: ins,
-          attrs: { axis: attrs.axis, offset },
+          attrs: { axis: attrs.axis, offset, piece: k },
           shape,
           epilogue: [],
         });

@@ -23,11 +23,20 @@ export function eliminateIdentity(g: LGraph): void {
     if (node.op === 'flatten' || node.op === 'reshape') {
       const from = inputShape(g, src);
       const squeezed =
-        from.length === 4 && from[2] === 1 && from[3] === 1 && node.shape.length === 2 && node.shape[1] === from[1];
+        from.length === 4 &&
+        from[2] === 1 &&
+        from[3] === 1 &&
+        node.shape.length === 2 &&
+        node.shape[1] === from[1];
       const readers = g.nodes.filter((n) => n !== node && reads(n).includes(node.id));
       const onlyLinear =
         readers.length > 0 &&
-        readers.every((n) => n.template === 'linear' && n.inputs[0] === node.id && reads(n).filter((r) => r === node.id).length === 1);
+        readers.every(
+          (n) =>
+            n.template === 'linear' &&
+            n.inputs[0] === node.id &&
+            reads(n).filter((r) => r === node.id).length === 1,
+        );
       const isOutput = g.outputs.some((o) => o.value === node.id);
       if (squeezed && onlyLinear && !isOutput) {
         for (const r of readers) {

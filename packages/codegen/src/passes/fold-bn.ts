@@ -1,4 +1,4 @@
-import { mark, producerOf, removeNode, replaceUses, useCounts, type LGraph } from '../lower/lgraph.js';
+import { mark, producerOf, removeNode, useCounts, type LGraph } from '../lower/lgraph.js';
 
 /**
  * Folds an inference BatchNorm into the conv2d / linear that produces its input, when that value
@@ -25,15 +25,17 @@ export function foldBn(g: LGraph): void {
     const wf = Float64Array.from(w.data, (v, i) => v * scale[Math.floor(i / per)]);
     const b0 = p.params.bias?.data;
     const bf = Float64Array.from(mean, (m, o) => ((b0 ? b0[o] : 0) - m) * scale[o] + (beta ? beta[o] : 0));
+    const base = p.nodes[p.nodes.length - 1]; // the conv/linear itself: unique even when weights are shared
     p.params = {
       ...p.params,
-      weight: { id: `${p.id}.weight_folded`, shape: w.shape, data: wf },
-      bias: { id: `${p.id}.bias_folded`, shape: [outC], data: bf },
+      weight: { id: `${base}.weight_folded`, shape: w.shape, data: wf },
+      bias: { id: `${base}.bias_folded`, shape: [outC], data: bf },
     };
     p.attrs = { ...p.attrs, bias: true };
     p.nodes.push(...bn.nodes);
     mark(p, 'fold-bn');
-    replaceUses(g, bn.id, p.id);
+    // The kernel now computes the BN's value: it takes its id (its old id had no other reader).
     removeNode(g, bn);
+    p.id = bn.id;
   }
 }

@@ -2,7 +2,6 @@ import {
   mark,
   producerOf,
   removeNode,
-  replaceUses,
   sameShapes,
   useCounts,
   type LGraph,
@@ -50,7 +49,8 @@ function tryFuse(g: LGraph, e: LNode): boolean {
   // Move p to e's position: p's output had e as its only reader, and e's operands precede e.
   g.nodes = g.nodes.filter((n) => n !== p);
   g.nodes.splice(g.nodes.indexOf(e), 0, p);
-  replaceUses(g, e.id, p.id);
+  // p now computes e's value and takes its id (p's old id had e as its only reader).
   removeNode(g, e);
+  p.id = e.id;
   return true;
 }

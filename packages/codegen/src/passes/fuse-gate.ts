@@ -19,7 +19,8 @@ export function fuseGate(g: LGraph): void {
     if (conv.template !== 'conv2d' || conv.prologue.length > 0) continue;
     const gate = producerOf(g, conv.inputs[0]);
     if (!gate || gate.template !== 'elementwise' || gate.prologue.length > 0) continue;
-    if (gate.epilogue.length === 0 || !gate.epilogue.every((s) => s.kind === 'binary' && s.op === 'mul')) continue;
+    if (gate.epilogue.length === 0 || !gate.epilogue.every((s) => s.kind === 'binary' && s.op === 'mul'))
+      continue;
     if (!gate.epilogue.every((s) => s.kind === 'binary' && s.operand !== gate.id)) continue;
     if (useCounts(g).get(gate.id) !== 1) continue;
     if (!sameShapes(shapeOfValue(g, gate.inputs[0]), gate.shape)) continue;

@@ -43,14 +43,26 @@ export const PASSES: readonly Pass[] = [
     summary: 'dropout/identity alias their input; flatten of [N,C,1,1] read in place by linear',
     run: eliminateIdentity,
   },
-  { name: 'fold-bn', summary: 'BatchNorm folded into the preceding conv2d/linear weights and bias', run: foldBn },
-  { name: 'fuse-ca-pools', summary: "CA's two directional pools + permute + concat in one kernel", run: fuseCaPools },
+  {
+    name: 'fold-bn',
+    summary: 'BatchNorm folded into the preceding conv2d/linear weights and bias',
+    run: foldBn,
+  },
+  {
+    name: 'fuse-ca-pools',
+    summary: "CA's two directional pools + permute + concat in one kernel",
+    run: fuseCaPools,
+  },
   {
     name: 'fuse-epilogue',
     summary: 'activation / scale / add / mul run in the producing kernel',
     run: fuseEpilogue,
   },
-  { name: 'fuse-gate', summary: 'gate multiplies folded into the consuming conv2d input reads', run: fuseGate },
+  {
+    name: 'fuse-gate',
+    summary: 'gate multiplies folded into the consuming conv2d input reads',
+    run: fuseGate,
+  },
 ];
 
 export type PassSwitches = Partial<Record<PassName, boolean>>;

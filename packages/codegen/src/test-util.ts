@@ -1,0 +1,83 @@
+/**
+ * Shared settings of the codegen tests: the modes under test, runs per mode, fixed seeds, and a
+ * property runner whose failure message names the seed and the command that replays it.
+ *
+ * - cpu and webasm always run. headlessgl runs when gpu.js finds a GL context (the `gl` package
+ *   built, an X display: `xvfb-run -a`). With COORDATTN_REQUIRE_GL=1 (set by .ci/run) a missing
+ *   GL context fails the suite instead of skipping the GL cases, and every GL case asserts that it
+ *   ran on HeadlessGLKernel.
+ * - FC_SEED (default 20261122) fixes every property; FC_RUNS sets the runs of every property in
+ *   every mode (default: per mode, chosen for the CI budget).
+ */
+import fc from 'fast-check';
+import { attention, GraphBuilder, type AttentionSpec, type Graph } from '@coordattn/ir';
+import { initWeights, Rng, tensor, type Tensor } from '@coordattn/reference';
+import { headlessGLAvailable, type Mode } from './runtime/runtime.js';
+import { float32Weights } from './verify.js';
+
+export const FC_SEED = Number(process.env.FC_SEED ?? 20261122);
+const FC_RUNS = process.env.FC_RUNS === undefined ? undefined : Number(process.env.FC_RUNS);
+export const REQUIRE_GL = process.env.COORDATTN_REQUIRE_GL === '1';
+
+const gl = headlessGLAvailable();
+if (REQUIRE_GL && !gl.ok) {
+  throw new Error(`COORDATTN_REQUIRE_GL=1 but headlessgl is unavailable: ${gl.reason}`);
+}
+/** The modes the suite runs: headlessgl only when a GL context exists (required in CI). */
+export const TEST_MODES: readonly Mode[] = gl.ok ? ['cpu', 'webasm', 'headlessgl'] : ['cpu', 'webasm'];
+if (!gl.ok) console.warn(`[codegen tests] headlessgl cases skipped: ${gl.reason}`);
+
+const DEFAULT_RUNS: Readonly<Record<Mode, number>> = { cpu: 16, webasm: 10, headlessgl: 5 };
+
+/** Runs of a property in `mode`, scaled by `factor` for cheap or expensive properties. */
+export function runsFor(mode: Mode, factor = 1): number {
+  return FC_RUNS ?? Math.max(1, Math.round(DEFAULT_RUNS[mode] * factor));
+}
+
+/**
+ * fc.assert with the project's seed; on failure the error names the seed, the counterexample
+ * path and the command that replays it.
+ */
+export function assertProperty<T>(
+  property: fc.IProperty<T>,
+  numRuns: number,
+  replay: { file: string; test: string },
+): void {
+  const details = fc.check(property, { seed: FC_SEED, numRuns });
+  if (details.failed) {
+    throw new Error(
+      `${fc.defaultReportMessage(details)}\n` +
+        `replay: FC_SEED=${FC_SEED} npx vitest run ${replay.file} -t "${replay.test}"` +
+        ` (fast-check path ${details.counterexamplePath ?? '?'})`,
+    );
+  }
+}
+
+/** Float32-exact uniform values in [-magnitude, magnitude] from a seeded stream. */
+export function seededTensor(shape: readonly number[], seed: number, magnitude = 1): Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((p, d) => p * d, 1);
+  return tensor(
+    shape,
+    Array.from({ length: n }, () => Math.fround(rng.uniform(-magnitude, magnitude))),
+  );
+}
+
+/** Seeded float32 weights (random BN statistics, so folding is exercised). */
+export function seededWeights(graph: Graph, seed: number): Map<string, Tensor> {
+  return float32Weights(initWeights(graph, seed, { randomBnStats: true }));
+}
+
+/** A graph of one attention block on x [N, C, H, W], optionally followed by a conv2d consumer. */
+export function blockGraph(
+  shape: readonly number[],
+  spec: AttentionSpec,
+  consumer?: Record<string, unknown>,
+): Graph {
+  const b = new GraphBuilder();
+  const x = b.input('x', shape);
+  let y = attention(b, x, spec, 'attention');
+  if (consumer) y = b.op('conv2d', y, consumer as never, { name: 'consumer' });
+  b.output(y);
+  return b.build();
+}

@@ -1,0 +1,164 @@
+/**
+ * Verification of compiled kernels against the float64 reference interpreter.
+ *
+ * - Per kernel: the kernel runs alone on the reference's values of its inputs (so each kernel is
+ *   judged on its own, not on upstream rounding) and its output is compared with the reference
+ *   value of the IR node it computes, under float32Tolerance(reduction length).
+ * - End to end: the whole plan runs from the graph inputs (intermediates stay on the device on GL)
+ *   and the graph outputs are compared with the reference under FLOAT32_TOLERANCE.
+ * GL backends flush subnormal inputs and results to zero; that error is below atol (1e-6·max|ref|)
+ * unless a whole tensor is subnormal, which the arbitraries do not generate (see kernels.md).
+ */
+import type { Graph } from '@coordattn/ir';
+import {
+  compare,
+  FLOAT32_TOLERANCE,
+  float32Tolerance,
+  run,
+  type Comparison,
+  type Tensor,
+  type Tolerance,
+  type Weights,
+} from '@coordattn/reference';
+import { float32Params, type Compiled } from './compile.js';
+import { Runtime, type Mode } from './runtime/runtime.js';
+
+export interface KernelVerdict {
+  readonly kernel: string;
+  readonly template: string;
+  readonly nodes: readonly string[];
+  /** gpu.js kernel class that ran it. */
+  readonly backend: string;
+  readonly reduction: number;
+  readonly tolerance: Tolerance;
+  readonly comparison: Comparison;
+  /** max |y − ref| / max |ref| (0 when the reference is all zeros and so is y). */
+  readonly maxRelError: number;
+}
+
+export interface OutputVerdict {
+  readonly ref: string;
+  readonly comparison: Comparison;
+  readonly maxRelError: number;
+}
+
+export interface VerifyResult {
+  readonly mode: Mode;
+  readonly kernels: readonly KernelVerdict[];
+  readonly outputs: readonly OutputVerdict[];
+  readonly pass: boolean;
+}
+
+export interface VerifyOptions {
+  /** Called after each kernel (progress). */
+  readonly onKernel?: (done: number, total: number, v: KernelVerdict) => void;
+  /** Skip the end-to-end run (per-kernel checks only). */
+  readonly kernelsOnly?: boolean;
+}
+
+/** Weights rounded to float32: what the weights file stores and the kernels read. */
+export function float32Weights(w: Weights): Map<string, Tensor> {
+  return new Map([...w].map(([id, t]) => [id, { shape: t.shape, data: t.data.map(Math.fround) }]));
+}
+
+function relError(c: Comparison): number {
+  return c.maxAbsRef > 0 ? c.maxAbsError / c.maxAbsRef : c.maxAbsError === 0 ? 0 : Infinity;
+}
+
+/** The reference value of every value a kernel reads or writes, and of the graph outputs. */
+export function referenceValues(
+  graph: Graph,
+  compiled: Compiled,
+  weights: Weights,
+  inputs: Readonly<Record<string, Tensor>>,
+): Record<string, Tensor> {
+  const inputNames = new Set(graph.inputs.map((i) => i.name));
+  const keep = new Set<string>();
+  for (const k of compiled.program.kernels) {
+    keep.add(k.value);
+    for (const a of k.args) if (a.kind === 'value' && !inputNames.has(a.ref)) keep.add(a.ref);
+  }
+  return { ...inputs, ...run(graph, inputs, weights, { keep: [...keep] }) };
+}
+
+const f32 = (t: Tensor): Float32Array => Float32Array.from(t.data);
+
+/** Verifies every kernel of `compiled` and the whole plan on `mode` against the reference. */
+export function verifyCompiled(
+  graph: Graph,
+  compiled: Compiled,
+  weights: Weights,
+  inputs: Readonly<Record<string, Tensor>>,
+  mode: Mode,
+  opts: VerifyOptions = {},
+): VerifyResult {
+  const ref = referenceValues(graph, compiled, weights, inputs);
+  const params = float32Params(compiled.params);
+  const kernels: KernelVerdict[] = [];
+  const perKernel = new Runtime(compiled.program, params, { mode });
+  try {
+    compiled.program.kernels.forEach((k, i) => {
+      const values = new Map<string, Float32Array>();
+      for (const a of k.args) if (a.kind === 'value') values.set(a.ref, f32(ref[a.ref]));
+      const y = perKernel.runKernel(i, values);
+      const expected = ref[k.value];
+      const tolerance = float32Tolerance(k.reduction);
+      const comparison = compare({ shape: expected.shape, data: Float64Array.from(y) }, expected, tolerance);
+      const v: KernelVerdict = {
+        kernel: k.name,
+        template: k.template,
+        nodes: k.nodes,
+        backend: perKernel.backends.get(k.name) ?? 'unknown',
+        reduction: k.reduction,
+        tolerance,
+        comparison,
+        maxRelError: relError(comparison),
+      };
+      kernels.push(v);
+      opts.onKernel?.(i + 1, compiled.program.kernels.length, v);
+    });
+  } finally {
+    perKernel.destroy();
+  }
+  const outputs: OutputVerdict[] = [];
+  if (!opts.kernelsOnly) {
+    const whole = new Runtime(compiled.program, params, { mode });
+    try {
+      const host = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)]));
+      const ys = whole.run(host);
+      for (const o of compiled.program.outputs) {
+        const expected = ref[o.ref] ?? ref[o.value];
+        const comparison = compare(
+          { shape: expected.shape, data: Float64Array.from(ys[o.ref]) },
+          expected,
+          FLOAT32_TOLERANCE,
+        );
+        outputs.push({ ref: o.ref, comparison, maxRelError: relError(comparison) });
+      }
+    } finally {
+      whole.destroy();
+    }
+  }
+  const pass = kernels.every((k) => k.comparison.pass) && outputs.every((o) => o.comparison.pass);
+  return { mode, kernels, outputs, pass };
+}
+
+/** Runs a compiled program once on `mode` (host tensors in, host tensors out, by output reference). */
+export function runCompiled(
+  compiled: Compiled,
+  inputs: Readonly<Record<string, Tensor>>,
+  mode: Mode,
+): Record<string, Tensor> {
+  const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode });
+  try {
+    const ys = rt.run(Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)])));
+    return Object.fromEntries(
+      compiled.program.outputs.map((o) => [
+        o.ref,
+        { shape: [...o.shape], data: Float64Array.from(ys[o.ref]) },
+      ]),
+    );
+  } finally {
+    rt.destroy();
+  }
+}
