@@ -1,0 +1,258 @@
+/**
+ * Each lowering pass on its own (what it rewrites, what it must leave alone), and the metamorphic
+ * properties: fused ≡ unfused (every pass switched off in turn, and all off), BN-folded ≡ unfolded,
+ * every mode ≡ every other mode, and a program on batch N ≡ N programs on batch 1.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ACTIVATIONS,
+  GraphBuilder,
+  type ActivationName,
+  type AttentionSpec,
+  type Graph,
+} from '@coordattn/ir';
+import { compare, describeComparison, FLOAT32_TOLERANCE, tensor, type Tensor } from '@coordattn/reference';
+import { compile } from '../compile.js';
+import { lowerGraph } from '../lower/lgraph.js';
+import {
+  assertProperty,
+  blockGraph,
+  runsFor,
+  seededTensor,
+  seededWeights,
+  TEST_MODES,
+} from '../test-util.js';
+import { runCompiled } from '../verify.js';
+import { applyPasses, PASS_NAMES, PASSES, type PassSwitches } from './index.js';
+
+const FILE = 'src/passes/passes.test.ts';
+
+function lowered(graph: Graph, switches: PassSwitches = {}) {
+  const g = lowerGraph(graph, seededWeights(graph, 1));
+  applyPasses(g, switches);
+  return g;
+}
+
+/** conv(3×3) → BN → act → + x (residual), then dropout → global pool → flatten → linear. */
+function convChain(act: ActivationName = 'relu6'): Graph {
+  const b = new GraphBuilder();
+  const x = b.input('x', [2, 8, 6, 5]);
+  let y = b.op('conv2d', x, { outChannels: 8, kernel: 3, padding: 1 }, { name: 'conv' });
+  y = b.op('batch_norm', y, {}, { name: 'bn' });
+  y = b.op(act, y, {}, { name: 'act' });
+  y = b.op('add', [x, y], {}, { name: 'residual' });
+  y = b.op('dropout', y, {}, { name: 'drop' });
+  y = b.op('global_avg_pool', y, {}, { name: 'pool' });
+  y = b.op('flatten', y, {}, { name: 'flat' });
+  b.output(b.op('linear', y, { outFeatures: 5 }, { name: 'fc' }));
+  return b.build();
+}
+
+const caWithConsumer = (): Graph =>
+  blockGraph([2, 16, 7, 9], { kind: 'ca', config: { reduction: 4 } }, { outChannels: 8, kernel: 1 });
+
+describe('passes one by one', () => {
+  it('the pass list is named, ordered and documented', () => {
+    expect(PASSES.map((p) => p.name)).toEqual([...PASS_NAMES]);
+    for (const p of PASSES) expect(p.summary.length).toBeGreaterThan(10);
+  });
+
+  it('with every pass off the lowering is one kernel per IR node (split: one per piece)', () => {
+    const graph = convChain();
+    expect(lowered(graph, Object.fromEntries(PASS_NAMES.map((n) => [n, false]))).nodes.length).toBe(
+      graph.nodes.length,
+    );
+  });
+
+  it('eliminate-identity drops dropout and a [N,C,1,1] flatten read by linear', () => {
+    const g = lowered(convChain(), { 'fold-bn': false, 'fuse-epilogue': false });
+    expect(g.nodes.map((n) => n.op)).not.toContain('dropout');
+    expect(g.nodes.map((n) => n.op)).not.toContain('flatten');
+    const fc1 = g.nodes.find((n) => n.template === 'linear')!;
+    expect(fc1.inputs).toEqual(['pool']);
+    expect(fc1.nodes).toEqual(['flat', 'fc']);
+  });
+
+  it('fold-bn folds BN into the conv (derived weights) and keeps a BN with no foldable producer', () => {
+    const g = lowered(convChain(), { 'fuse-epilogue': false });
+    expect(g.nodes.map((n) => n.template)).not.toContain('batch_norm');
+    const conv = g.nodes.find((n) => n.template === 'conv2d')!;
+    expect(conv.id).toBe('bn');
+    expect(conv.params.weight.id).toBe('conv.weight_folded');
+    expect(conv.params.bias.id).toBe('conv.bias_folded');
+    // BN directly on a graph input has nothing to fold into.
+    const b = new GraphBuilder();
+    b.output(b.op('batch_norm', b.input('x', [1, 4, 3, 3]), {}, { name: 'bn' }));
+    expect(lowered(b.build()).nodes.map((n) => n.template)).toEqual(['batch_norm']);
+  });
+
+  it('fuse-epilogue makes conv + bias + act + residual add one kernel', () => {
+    const g = lowered(convChain());
+    const conv = g.nodes.find((n) => n.template === 'conv2d')!;
+    expect(
+      conv.epilogue.map((e) => (e.kind === 'binary' ? e.op : e.kind === 'act' ? e.fn : 'scale')),
+    ).toEqual(['relu6', 'add']);
+    expect(conv.nodes).toEqual(['conv', 'bn', 'act', 'residual', 'drop']);
+    expect(g.nodes.map((n) => n.template)).toEqual(['conv2d', 'global_pool', 'linear']);
+  });
+
+  it("fuse-ca-pools turns CA's pool_h, pool_w, permute and concat into one ca_pool kernel", () => {
+    const g = lowered(caWithConsumer());
+    const pool = g.nodes.find((n) => n.template === 'ca_pool')!;
+    expect(pool.nodes).toEqual([
+      'attention.pool_h',
+      'attention.pool_w',
+      'attention.permute_w',
+      'attention.cat',
+    ]);
+    expect(g.nodes.some((n) => n.template === 'directional_mean' || n.template === 'concat')).toBe(false);
+    const off = lowered(caWithConsumer(), { 'fuse-ca-pools': false });
+    expect(off.nodes.filter((n) => n.template === 'directional_mean').length).toBe(2);
+  });
+
+  it('fuse-gate folds x·a_w·a_h into the consuming conv: the gated tensor is never written', () => {
+    const g = lowered(caWithConsumer());
+    const consumer = g.nodes.find((n) => n.id === 'consumer')!;
+    expect(consumer.inputs).toEqual(['x']);
+    expect(consumer.prologue).toEqual(['attention.sigmoid_w', 'attention.sigmoid_h']);
+    expect(g.nodes.some((n) => n.template === 'elementwise')).toBe(false);
+    const off = lowered(caWithConsumer(), { 'fuse-gate': false });
+    expect(off.nodes.find((n) => n.id === 'consumer')!.prologue).toEqual([]);
+  });
+
+  it('fuse-gate leaves a gate alone when the gated value has another reader', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 8, 5, 5]);
+    const s = b.op('sigmoid', b.op('global_avg_pool', x, {}, { name: 'pool' }), {}, { name: 'sig' });
+    const gated = b.op('mul', [x, s], {}, { name: 'gate' });
+    b.output(b.op('conv2d', gated, { outChannels: 4, kernel: 1 }, { name: 'conv' }));
+    b.output(gated);
+    const g = lowered(b.build());
+    expect(g.nodes.find((n) => n.id === 'conv')!.prologue).toEqual([]);
+    expect(g.nodes.some((n) => n.id === 'gate')).toBe(true);
+  });
+});
+
+/** Compiles `graph` with `switches` and runs it on cpu. */
+function output(
+  graph: Graph,
+  switches: PassSwitches,
+  input: Tensor,
+  mode: (typeof TEST_MODES)[number] = 'cpu',
+) {
+  const weights = seededWeights(graph, 5);
+  const ys = runCompiled(compile(graph, weights, { passes: switches }), { x: input }, mode);
+  return ys[graph.outputs[0]];
+}
+
+function expectSame(a: Tensor, b: Tensor, what: string): void {
+  const c = compare(a, b, FLOAT32_TOLERANCE);
+  expect(c.pass, describeComparison(c, what)).toBe(true);
+}
+
+const SPECS: readonly AttentionSpec[] = [
+  { kind: 'ca', config: { reduction: 4 } },
+  { kind: 'ca', config: { reduction: 4, directions: 'h' } },
+  { kind: 'ca', config: { reduction: 4, directions: 'w' } },
+  { kind: 'se', config: { reduction: 4 } },
+  { kind: 'eca' },
+  { kind: 'cbam', config: { reduction: 4 } },
+  { kind: 'triplet' },
+];
+
+/** An attention block followed by a conv (stride, padding, groups drawn), on random shapes. */
+const blockCase = fc.record({
+  spec: fc.constantFrom(...SPECS),
+  n: fc.integer({ min: 1, max: 3 }),
+  c: fc.constantFrom(8, 12, 16),
+  h: fc.integer({ min: 3, max: 9 }),
+  w: fc.integer({ min: 3, max: 9 }),
+  k: fc.constantFrom(1, 3),
+  stride: fc.constantFrom(1, 2),
+  depthwise: fc.boolean(),
+  act: fc.constantFrom(...(Object.keys(ACTIVATIONS) as ActivationName[])),
+  seed: fc.integer({ min: 1, max: 1 << 20 }),
+});
+
+type BlockCase = typeof blockCase extends fc.Arbitrary<infer T> ? T : never;
+
+function caseGraph(c: BlockCase): Graph {
+  return blockGraph([c.n, c.c, c.h, c.w], c.spec, {
+    outChannels: c.c,
+    kernel: c.k,
+    padding: (c.k - 1) / 2,
+    stride: c.stride,
+    groups: c.depthwise ? c.c : 1,
+    bias: true,
+  });
+}
+
+describe('metamorphic properties', () => {
+  it('fused ≡ unfused: all passes on, each pass off, all off give the same outputs (cpu)', () => {
+    assertProperty(
+      fc.property(blockCase, (c) => {
+        const graph = caseGraph(c);
+        const x = seededTensor([c.n, c.c, c.h, c.w], c.seed, 2);
+        const all = output(graph, {}, x);
+        for (const name of PASS_NAMES) expectSame(output(graph, { [name]: false }, x), all, `${name} off`);
+        expectSame(output(graph, Object.fromEntries(PASS_NAMES.map((p) => [p, false])), x), all, 'all off');
+      }),
+      runsFor('cpu', 0.5),
+      { file: FILE, test: 'fused ≡ unfused' },
+    );
+  });
+
+  it('BN-folded ≡ unfolded for conv → BN → every activation (+ residual), batch 1–3', () => {
+    assertProperty(
+      fc.property(
+        fc.constantFrom(...(Object.keys(ACTIVATIONS) as ActivationName[])),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (act, seed) => {
+          const graph = convChain(act);
+          const x = seededTensor([2, 8, 6, 5], seed, 3);
+          expectSame(output(graph, { 'fold-bn': false }, x), output(graph, {}, x), `fold-bn (${act})`);
+        },
+      ),
+      runsFor('cpu'),
+      { file: FILE, test: 'BN-folded' },
+    );
+  });
+
+  it('every mode ≡ every other mode on the same program', () => {
+    if (TEST_MODES.length < 2) return;
+    assertProperty(
+      fc.property(blockCase, (c) => {
+        const graph = caseGraph(c);
+        const x = seededTensor([c.n, c.c, c.h, c.w], c.seed, 2);
+        const [first, ...rest] = TEST_MODES.map((m) => output(graph, {}, x, m));
+        rest.forEach((y, i) => expectSame(y, first, `${TEST_MODES[i + 1]} vs ${TEST_MODES[0]}`));
+      }),
+      runsFor('headlessgl'),
+      { file: FILE, test: 'every mode' },
+    );
+  });
+
+  it('a program on batch N ≡ N programs on batch 1', () => {
+    assertProperty(
+      fc.property(blockCase, (c) => {
+        const n = Math.max(2, c.n);
+        const batched = caseGraph({ ...c, n });
+        const single = caseGraph({ ...c, n: 1 });
+        const x = seededTensor([n, c.c, c.h, c.w], c.seed, 2);
+        const weights = seededWeights(batched, 5);
+        const yN = runCompiled(compile(batched, weights), { x }, 'cpu')[batched.outputs[0]];
+        const per = yN.data.length / n;
+        const plane = x.data.length / n;
+        for (let i = 0; i < n; i++) {
+          const xi = tensor([1, c.c, c.h, c.w], x.data.subarray(i * plane, (i + 1) * plane));
+          const y1 = runCompiled(compile(single, weights), { x: xi }, 'cpu')[single.outputs[0]];
+          const yi = tensor(y1.shape, yN.data.subarray(i * per, (i + 1) * per));
+          expect(compare(yi, y1, { rtol: 0, atolScale: 0 }).pass, `batch element ${i}`).toBe(true);
+        }
+      }),
+      runsFor('cpu', 0.5),
+      { file: FILE, test: 'batch N' },
+    );
+  });
+});
