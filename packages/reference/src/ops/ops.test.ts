@@ -259,6 +259,16 @@ describe('pools', () => {
     // k2 s2 p1 ceil: ceil(5/2) + 1 = 4, but the 4th window would start in the right padding → 3.
     expect(pooledSize(5, 2, 2, 1, true)).toBe(3);
   });
+
+  it('ceilMode: a window larger than the (unpadded) input is clipped, as PyTorch does', () => {
+    // torch: F.max_pool2d(arange(18.).reshape(1,1,2,9), 3, ceil_mode=True) → [[11, 14, 17]] (shape
+    // [1,1,1,3]); F.avg_pool2d(same) → [[5.5, 8.5, 11.5]] (each window covers 2×3 real values).
+    const x = iota([1, 1, 2, 9], 0).data;
+    const a = win(3, 3, 0, true);
+    expect(values(call('max_pool2d', [tensor([1, 1, 2, 9], x)], a)[0])).toEqual([11, 14, 17]);
+    expect(values(call('avg_pool2d', [tensor([1, 1, 2, 9], x)], a)[0])).toEqual([5.5, 8.5, 11.5]);
+    expect(() => pooledSize(1, 3, 1, 0, true)).toThrow(/leaves no output/);
+  });
 });
 
 describe('movement', () => {

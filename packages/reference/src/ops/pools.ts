@@ -79,9 +79,12 @@ export const channelReduce: RefKernel<ConcreteAttrs<'channel_reduce'>> = ([x], a
 /** PyTorch's pooling output size along one axis (see the file comment). */
 export function pooledSize(size: number, k: number, s: number, p: number, ceilMode: boolean): number {
   const span = size + 2 * p - k;
-  if (span < 0) throw new CoordattnError('E_SHAPE', `pooling window ${k} is larger than the padded input`);
   let out = (ceilMode ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
   if (ceilMode && (out - 1) * s >= size + p) out -= 1;
+  // In ceil mode a window may be larger than the padded input (PyTorch clips it); out < 1 is an error.
+  if (!(out >= 1)) {
+    throw new CoordattnError('E_SHAPE', `pooling window ${k} leaves no output over ${size} + 2·${p} inputs`);
+  }
   return out;
 }
 
