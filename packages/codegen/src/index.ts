@@ -3,7 +3,14 @@
  * and gate fusion), kernel templates producing plain-data descriptors, a runtime for cpu / webasm /
  * headlessgl, and a ts-morph emitter of standalone TypeScript modules.
  */
-export { compile, debugKernelsEnabled, describeKernel, float32Params, type Compiled, type CompileOptions } from './compile.js';
+export {
+  compile,
+  debugKernelsEnabled,
+  describeKernel,
+  float32Params,
+  type Compiled,
+  type CompileOptions,
+} from './compile.js';
 export {
   cloneLGraph,
   lowerGraph,
@@ -13,16 +20,33 @@ export {
   type ParamTensor,
   type Template,
 } from './lower/lgraph.js';
-export { applyPasses, PASSES, PASS_NAMES, type Pass, type PassName, type PassSwitches } from './passes/index.js';
+export {
+  applyPasses,
+  PASSES,
+  PASS_NAMES,
+  type Pass,
+  type PassName,
+  type PassSwitches,
+} from './passes/index.js';
+export {
+  emitModule,
+  kernelsReport,
+  typeCheckModule,
+  writeCompiledModule,
+  type EmitOptions,
+  type WrittenModule,
+} from './emit/emit.js';
 export { buildKernel, MAX_FLAT_INDEX, TEMPLATES } from './kernels/index.js';
 export { MUTATIONS, type KernelArg, type KernelDesc, type Mutation } from './kernels/types.js';
 export {
   EXPECTED_BACKEND,
   headlessGLAvailable,
+  loadWeightsFile,
   MODES,
   readBack,
   Runtime,
   RuntimeError,
+  type KernelThis,
   type Mode,
   type ProgramData,
   type RuntimeOptions,

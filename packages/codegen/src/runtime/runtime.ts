@@ -1,6 +1,7 @@
 /**
- * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js, so the compiler
- * copies this file next to every emitted model module and the module runs without @coordattn/*.
+ * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js and node
+ * builtins, so the compiler copies this file next to every emitted model module and the module
+ * runs without @coordattn/* (`loadWeightsFile` reads the weights file on its own).
  *
  * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl`), precision
  *   'single', output size and constants from the descriptor. Loop bounds in the sources are
@@ -12,6 +13,8 @@
  *   (unless `allowFallback`), so a run never reports one backend while using another.
  * - `destroy()` releases the kernels, their textures and the GL context.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { GPU, Input, type IGPUKernelSettings, type IKernelRunShortcut, type OutputDimensions } from 'gpu.js';
 
 /** One argument of a kernel, in call order. */
@@ -51,12 +54,26 @@ export interface KernelDesc {
   readonly reduction: number;
 }
 
+/**
+ * What `this` is inside a kernel function (the part of gpu.js's kernel context the generated
+ * sources use): the output cell being computed, the descriptor's constants, the output size.
+ */
+export interface KernelThis {
+  thread: { x: number; y: number; z: number };
+  constants: Record<string, number>;
+  output: { x: number; y: number; z: number };
+}
+
 /** A compiled model's execution plan: kernels in execution order, each producing one value. */
 export interface ProgramData {
   readonly format: 'coordattn-program';
   readonly version: 1;
   readonly inputs: readonly { readonly name: string; readonly shape: readonly number[] }[];
-  readonly outputs: readonly { readonly ref: string; readonly value: string; readonly shape: readonly number[] }[];
+  readonly outputs: readonly {
+    readonly ref: string;
+    readonly value: string;
+    readonly shape: readonly number[];
+  }[];
   readonly kernels: readonly KernelDesc[];
   /** Lowering passes that ran. */
   readonly passes: readonly string[];
@@ -216,21 +233,25 @@ export class Runtime {
     return values;
   }
 
+  /** Records the kernel class that ran kernel i; a fallback from the mode throws unless allowed. */
+  private recordBackend(i: number): void {
+    const k = this.program.kernels[i];
+    const want = EXPECTED_BACKEND[this.options.mode];
+    const inner = (this.kernels[i] as unknown as { kernel?: { constructor?: { name?: string } } }).kernel;
+    const got = inner?.constructor?.name ?? 'unknown';
+    this.backends.set(k.name, got);
+    if (got !== want && !this.options.allowFallback) {
+      throw new RuntimeError(
+        'E_BACKEND',
+        `kernel ${k.name} ran on ${got}, not ${want}: gpu.js fell back from mode ${this.options.mode}`,
+      );
+    }
+  }
+
   private checkBackends(): void {
     if (this.checked) return;
     this.checked = true;
-    const want = EXPECTED_BACKEND[this.options.mode];
-    this.program.kernels.forEach((k, i) => {
-      const inner = (this.kernels[i] as unknown as { kernel?: { constructor?: { name?: string } } }).kernel;
-      const got = inner?.constructor?.name ?? 'unknown';
-      this.backends.set(k.name, got);
-      if (got !== want && !this.options.allowFallback) {
-        throw new RuntimeError(
-          'E_BACKEND',
-          `kernel ${k.name} ran on ${got}, not ${want}: gpu.js fell back from mode ${this.options.mode}`,
-        );
-      }
-    });
+    this.program.kernels.forEach((_, i) => this.recordBackend(i));
   }
 
   private collect(values: Map<string, DeviceValue>): Record<string, Float32Array> {
@@ -265,6 +286,29 @@ export class Runtime {
     return this.collect(values);
   }
 
+  /**
+   * Runs kernel `index` alone on host values (value id → flat row-major data) and reads its output
+   * back: for per-kernel verification against the reference on exactly the reference's inputs.
+   */
+  runKernel(index: number, values: ReadonlyMap<string, Float32Array>): Float32Array {
+    if (this.destroyed) throw new RuntimeError('E_EVAL', 'runtime was destroyed');
+    const k = this.program.kernels[index];
+    const args = k.args.map((a) => {
+      if (a.kind === 'param') return this.params.get(a.ref)!;
+      const data = values.get(a.ref);
+      if (data === undefined || data.length !== numel(a.dims)) {
+        throw new RuntimeError(
+          'E_EVAL',
+          `kernel ${k.name}: no value of ${numel(a.dims)} elements for '${a.ref}'`,
+        );
+      }
+      return makeInput(data, a.dims);
+    });
+    const out = this.kernels[index](...(args as never[]));
+    this.recordBackend(index);
+    return readBack(out, k.shape);
+  }
+
   /** Releases every kernel, texture and the GL context. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;
@@ -272,4 +316,101 @@ export class Runtime {
     for (const k of this.kernels) k.destroy(true);
     void this.gpu.destroy();
   }
+}
+
+interface WeightsEntry {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: string;
+}
+
+function weightsError(file: string, message: string): RuntimeError {
+  return new RuntimeError('E_EVAL', `${file}: ${message}`);
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * Reads a weights file (format `coordattn-weights` version 1: a JSON manifest whose groups name
+ * little-endian float32 shards, relative to the manifest, holding their tensors back to back in
+ * manifest order) into float32 tensors by name. A minimal reader for emitted modules, which must
+ * not depend on @coordattn/reference: it checks the format, that shard paths stay in the
+ * manifest's folder, and every tensor's byte length (RuntimeError E_EVAL naming the tensor).
+ */
+export function loadWeightsFile(manifestPath: string): Map<string, Float32Array> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (e) {
+    throw weightsError(manifestPath, `cannot read the weights manifest: ${(e as Error).message}`);
+  }
+  const manifest = asRecord(json);
+  if (manifest?.format !== 'coordattn-weights' || manifest.version !== 1) {
+    throw weightsError(manifestPath, 'not a coordattn-weights version 1 manifest');
+  }
+  if (!Array.isArray(manifest.weightsManifest)) throw weightsError(manifestPath, 'no weightsManifest array');
+  const out = new Map<string, Float32Array>();
+  const dir = dirname(manifestPath);
+  for (const [gi, g] of (manifest.weightsManifest as unknown[]).entries()) {
+    const group = asRecord(g);
+    const paths = group?.paths;
+    const entries = group?.weights;
+    if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string') || !Array.isArray(entries)) {
+      throw weightsError(manifestPath, `weightsManifest[${gi}] needs string paths and a weights array`);
+    }
+    const shards = (paths as string[]).map((p) => {
+      if (isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) {
+        throw weightsError(manifestPath, `shard path '${p}' leaves the manifest's folder`);
+      }
+      try {
+        return readFileSync(join(dir, p));
+      } catch (e) {
+        throw weightsError(manifestPath, `cannot read shard '${p}': ${(e as Error).message}`);
+      }
+    });
+    const bytes = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
+    let at = 0;
+    for (const s of shards) {
+      bytes.set(s, at);
+      at += s.length;
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let offset = 0;
+    for (const e of entries as WeightsEntry[]) {
+      const shape = Array.isArray(e?.shape) ? e.shape : [];
+      if (
+        typeof e?.name !== 'string' ||
+        e.dtype !== 'float32' ||
+        !shape.every((d) => Number.isInteger(d) && d >= 0)
+      ) {
+        throw weightsError(
+          manifestPath,
+          `tensor ${JSON.stringify(e?.name)} needs a name, an integer shape and dtype float32`,
+        );
+      }
+      if (out.has(e.name)) throw weightsError(manifestPath, `duplicate tensor '${e.name}'`);
+      const n = numel(shape);
+      if (offset + 4 * n > bytes.length) {
+        throw weightsError(
+          manifestPath,
+          `tensor '${e.name}' [${shape.join(',')}] needs ${4 * n} bytes at offset ${offset}, but shard(s) ${paths.join(', ')} hold only ${bytes.length}`,
+        );
+      }
+      const data = new Float32Array(n);
+      for (let i = 0; i < n; i++, offset += 4) data[i] = view.getFloat32(offset, true);
+      out.set(e.name, data);
+    }
+    if (offset !== bytes.length) {
+      const last = (entries as WeightsEntry[]).at(-1)?.name ?? '(none)';
+      throw weightsError(
+        manifestPath,
+        `shard(s) ${paths.join(', ')} hold ${bytes.length - offset} bytes after the last tensor '${last}' (${bytes.length} bytes, the manifest's tensors need ${offset})`,
+      );
+    }
+  }
+  return out;
 }
