@@ -63,9 +63,9 @@ export function seededTensor(shape: readonly number[], seed: number, magnitude =
   );
 }
 
-/** Seeded float32 weights (random BN statistics, so folding is exercised). */
+/** Seeded float32 weights with random BN statistics and biases (so folding and biases are exercised). */
 export function seededWeights(graph: Graph, seed: number): Map<string, Tensor> {
-  return float32Weights(initWeights(graph, seed, { randomBnStats: true }));
+  return float32Weights(initWeights(graph, seed, { randomBnStats: true, randomBias: true }));
 }
 
 /** A graph of one attention block on x [N, C, H, W], optionally followed by a conv2d consumer. */

@@ -12,6 +12,7 @@
  *
  * With `randomBnStats: true` (to exercise BN folding) the four BN tensors are drawn instead:
  * γ ~ U(0.5, 1.5), β ~ N(0, 0.1²), running_mean ~ N(0, 0.1²), running_var ~ U(0.5, 1.5).
+ * With `randomBias: true` (so that a kernel that drops its bias is caught) every bias ~ U(−0.5, 0.5).
  *
  * Each parameter has its own stream, seeded by `hashSeed(seed, id)`, so a parameter's values
  * depend only on the seed and its id (adding a node elsewhere does not change them).
@@ -24,6 +25,8 @@ import { paramShapes, type Weights } from './weights.js';
 export interface InitOptions {
   /** Draw BN γ, β, running mean and variance at random (see the file comment). */
   readonly randomBnStats?: boolean;
+  /** Draw every bias from U(−0.5, 0.5) instead of 0. */
+  readonly randomBias?: boolean;
 }
 
 export function initWeights(graph: Graph, seed: number, opts: InitOptions = {}): Weights {
@@ -49,7 +52,7 @@ export function initWeights(graph: Graph, seed: number, opts: InitOptions = {}):
           });
         break;
       case 'bias':
-        data = fill(0);
+        data = opts.randomBias === true ? rng.uniforms(n, -0.5, 0.5) : fill(0);
         break;
       case 'gamma':
         data = random ? rng.uniforms(n, 0.5, 1.5) : fill(1);

@@ -190,6 +190,18 @@ describe('initWeights', () => {
     expect(stats(w.get('features.18.1.running_mean')!).std).toBeCloseTo(0.1, 1);
   });
 
+  it('randomBias draws every bias from U(−0.5, 0.5)', () => {
+    const bias = initWeights(g, 2, { randomBias: true }).get('classifier.1.bias')!.data;
+    expect(Math.min(...bias)).toBeGreaterThanOrEqual(-0.5);
+    expect(Math.max(...bias)).toBeLessThan(0.5);
+    expect(new Set(bias).size).toBe(bias.length);
+    expect(
+      initWeights(g, 2)
+        .get('classifier.1.bias')!
+        .data.every((v) => v === 0),
+    ).toBe(true);
+  });
+
   it('ECA conv1d weights are U(−1/√k, 1/√k)', () => {
     const b = new GraphBuilder();
     b.output(attention(b, b.input('x', [1, 512, 2, 2]), { kind: 'eca', config: { kernel: 9 } }));

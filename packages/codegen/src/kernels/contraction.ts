@@ -84,11 +84,16 @@ export const conv2dTemplate: KernelTemplate = (ctx) => {
 export const linearTemplate: KernelTemplate = (ctx) => {
   const a = ctx.node.attrs as unknown as ConcreteAttrs<'linear'>;
   const x = ctx.inputs[0];
-  const K = x.shape[1];
-  const [n, o] = ctx.coords;
+  const o = ctx.coords[ctx.coords.length - 1];
+  // Over the last axis: [..., K] → [..., O]; or [N, K, 1, 1] → [N, O] when a flatten was lowered away.
+  const flattened = x.shape.length === 4 && ctx.node.shape.length === 2;
+  const K = flattened ? x.shape[1] : x.shape[x.shape.length - 1];
   const w = ctx.param('weight', [K, a.outFeatures]);
-  // The input is [N, K], or [N, K, 1, 1] when a flatten was lowered away.
-  const read = readAt(x.name, x.shape, x.shape.length === 4 ? [n, 'k', '0', '0'] : [n, 'k']);
+  const read = readAt(
+    x.name,
+    x.shape,
+    flattened ? [ctx.coords[0], 'k', '0', '0'] : [...ctx.coords.slice(0, -1), 'k'],
+  );
   return {
     constants: { K },
     body: [
@@ -98,7 +103,7 @@ export const linearTemplate: KernelTemplate = (ctx) => {
       '}',
       biasLine(ctx, a.bias, o, a.outFeatures),
     ],
-    key: `k${K}${a.bias ? 'b' : ''}r${x.shape.length}`,
+    key: `k${K}${a.bias ? 'b' : ''}${flattened ? 'flat' : ''}`,
     reduction: K,
   };
 };

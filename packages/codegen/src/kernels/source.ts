@@ -7,7 +7,7 @@
  * `t[n*C + c][h][w]`, [N,F] is `t[0][n][f]`. Row-major order is preserved (flat = x + X·(y + Y·z)),
  * so every backend stores the same bytes.
  */
-import type { ActivationName } from '@coordattn/ir';
+import { CoordattnError, type ActivationName } from '@coordattn/ir';
 import type { Epilogue } from '../lower/lgraph.js';
 
 /** gpu.js output / input size [x, y, z] of a logical shape. */
@@ -101,8 +101,15 @@ export function activation(fn: ActivationName, v: string): string {
 }
 
 /** A float literal that gpu.js types as a float (always has a decimal point or exponent). */
-export function floatLiteral(v: number): string {
-  if (!Number.isFinite(v)) throw new Error(`non-finite literal ${v}`);
+export function floatLiteral(v: number, where = ''): string {
+  const f = Math.fround(v);
+  if (!Number.isFinite(f) || (f === 0 && v !== 0) || (f !== 0 && Math.abs(f) < 2 ** -126)) {
+    throw new CoordattnError('E_KERNEL', `constant ${v} is not a normal float32 number`, {
+      ...(where ? { path: where } : {}),
+      expected:
+        'a finite value 0 or of magnitude 1.2e-38 … 3.4e38 (GL flushes subnormals, float32 overflows)',
+    });
+  }
   const s = String(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
@@ -121,7 +128,7 @@ export function epilogueLines(
       case 'act':
         return `v = ${activation(e.fn, 'v')}; // ${e.fn} (${e.node})`;
       case 'scale':
-        return `v = v * ${floatLiteral(e.factor)}; // scale (${e.node})`;
+        return `v = v * ${floatLiteral(e.factor, e.node)}; // scale (${e.node})`;
       case 'binary': {
         const a = argOf(e.operand);
         return `v = v ${e.op === 'add' ? '+' : '*'} ${readAt(a.name, a.shape, coords)}; // ${e.op} (${e.node})`;

@@ -6,6 +6,7 @@
  */
 import { CoordattnError, parseRef, type ActivationName, type Graph, type OpName } from '@coordattn/ir';
 import { concreteAttrs, concreteShape, type Weights } from '@coordattn/reference';
+import type { PassName } from '../passes/index.js';
 
 /** A constant tensor a kernel reads (weights, BN statistics, folded weights), float64 at compile time. */
 export interface ParamTensor {
@@ -81,32 +82,39 @@ export function valueId(ref: string): string {
   return index === 0 ? node : `${node}:${index}`;
 }
 
-const ELEMENTWISE_ACTS: ReadonlySet<OpName> = new Set([
-  'relu',
-  'relu6',
-  'sigmoid',
-  'hard_sigmoid',
-  'hard_swish',
-  'swish',
-  'identity',
-]);
-
-const TEMPLATE_OF: Partial<Record<OpName, Template>> = {
-  conv2d: 'conv2d',
-  linear: 'linear',
-  batch_norm: 'batch_norm',
-  global_avg_pool: 'global_pool',
-  global_max_pool: 'global_pool',
-  directional_mean: 'directional_mean',
-  channel_reduce: 'channel_reduce',
-  max_pool2d: 'window_pool',
-  avg_pool2d: 'window_pool',
-  channel_conv1d: 'channel_conv1d',
-  concat: 'concat',
-  permute: 'permute',
-  reshape: 'reshape',
-  flatten: 'reshape',
-  dropout: 'reshape',
+/**
+ * How each IR primitive is lowered: the kernel template that runs it, and the pass that removes it
+ * altogether where one does (it still has a template for when that pass is switched off).
+ */
+export const OP_KERNELS: Readonly<
+  Record<OpName, { readonly template: Template; readonly loweredAwayBy?: PassName }>
+> = {
+  add: { template: 'elementwise' },
+  avg_pool2d: { template: 'window_pool' },
+  batch_norm: { template: 'batch_norm', loweredAwayBy: 'fold-bn' },
+  channel_conv1d: { template: 'channel_conv1d' },
+  channel_reduce: { template: 'channel_reduce' },
+  concat: { template: 'concat' },
+  conv2d: { template: 'conv2d' },
+  directional_mean: { template: 'directional_mean' },
+  dropout: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
+  flatten: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
+  global_avg_pool: { template: 'global_pool' },
+  global_max_pool: { template: 'global_pool' },
+  hard_sigmoid: { template: 'elementwise' },
+  hard_swish: { template: 'elementwise' },
+  identity: { template: 'elementwise', loweredAwayBy: 'eliminate-identity' },
+  linear: { template: 'linear' },
+  max_pool2d: { template: 'window_pool' },
+  mul: { template: 'elementwise' },
+  permute: { template: 'permute' },
+  relu: { template: 'elementwise' },
+  relu6: { template: 'elementwise' },
+  reshape: { template: 'reshape' },
+  scale: { template: 'elementwise' },
+  sigmoid: { template: 'elementwise' },
+  split: { template: 'slice' },
+  swish: { template: 'elementwise' },
 };
 
 /**
@@ -155,20 +163,14 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
       });
       continue;
     }
-    let template = TEMPLATE_OF[node.op];
+    const { template } = OP_KERNELS[node.op];
     let epilogue: Epilogue[] = [];
-    if (ELEMENTWISE_ACTS.has(node.op)) {
-      template = 'elementwise';
-      epilogue = [{ kind: 'act', fn: node.op as ActivationName, node: node.path }];
-    } else if (node.op === 'scale') {
-      template = 'elementwise';
+    if (node.op === 'scale') {
       epilogue = [{ kind: 'scale', factor: attrs.factor as number, node: node.path }];
     } else if (node.op === 'add' || node.op === 'mul') {
-      template = 'elementwise';
       epilogue = [{ kind: 'binary', op: node.op, operand: ins[1], node: node.path }];
-    }
-    if (template === undefined) {
-      throw new CoordattnError('E_KERNEL', `no kernel template for op '${node.op}'`, { path: node.path });
+    } else if (template === 'elementwise') {
+      epilogue = [{ kind: 'act', fn: node.op as ActivationName, node: node.path }];
     }
     nodes.push({
       ...base,
