@@ -46,6 +46,8 @@ export interface Io {
   err(s: string): void;
   readonly cwd: string;
   exitCode?: number;
+  /** stderr is a terminal: long commands show a progress bar instead of plain lines. */
+  readonly isTTY?: boolean;
 }
 
 type Flags = Record<string, string | boolean | undefined>;

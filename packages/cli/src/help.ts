@@ -18,3 +18,20 @@ Examples:
   coordattn report resnet50 --attention eca --recipe eca-paper
   coordattn report mobilenetv2 --attention ca --resolution HxW --symbolic
 `;
+
+/** Shown by `coordattn compile|run|verify --help` (also in docs/kernels.md). */
+export const HELP_KERNELS = `
+Modes: cpu (gpu.js CPU kernels), webasm (WebAssembly), headlessgl (GL via the gl package; needs an
+X display: run under \`xvfb-run -a\`). A mode that is unavailable is an error (exit 2), never
+silently replaced; every kernel's real backend is checked after it runs.
+Weights: --weights FILE (manifest + .bin; every tensor's name, shape and size checked) or --seed N
+(the official initialisation; verify also draws BN statistics and biases so folding is exercised).
+Tolerance: |y - ref| <= atol + rtol*|ref|, atol = 1e-6*max|ref|, rtol = 1e-4*max(1, sqrt(L/1024))
+for a kernel summing L terms; end to end rtol 1e-4.
+
+Examples:
+  coordattn compile mobilenetv2 --attention ca --out build/mbv2-ca
+  coordattn run build/mbv2-ca --input x.npy --output y.npy --mode cpu
+  xvfb-run -a coordattn verify mobilenetv2 --attention ca --resolution 224 --modes cpu,webasm,headlessgl
+  DEBUG=kernels coordattn compile mobilenetv2 --attention ca --resolution 32 --out /tmp/k
+`;

@@ -4,8 +4,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { isCoordattnError } from '@coordattn/ir';
+import { PASS_NAMES } from '@coordattn/codegen';
 import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
-import { HELP_DEFAULTS } from './help.js';
+import { HELP_DEFAULTS, HELP_KERNELS } from './help.js';
+import { compileCommand, runCommand, verifyCommand } from './kernels.js';
 
 const MODEL_FLAGS: [string, string][] = [
   ['--attention <kind>', 'attention block: none|se|cbam|eca|ca|triplet (default none)'],
@@ -93,6 +95,85 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       await reproduceCommand(flags, io);
     });
 
+  const weightFlags = (cmd: Command): Command =>
+    cmd
+      .option(
+        '--weights <file>',
+        'weights file (manifest .json + .bin, as written by compile) checked against the model',
+      )
+      .option('--seed <n>', 'seeded initialisation instead of a weights file (default 0)');
+  const passFlags = (cmd: Command): Command =>
+    cmd
+      .option('--no-pass <name...>', `switch a lowering pass off: ${PASS_NAMES.join('|')}`)
+      .option(
+        '--debug-kernels',
+        'print every generated kernel with its name and cache key (also DEBUG=kernels)',
+      );
+
+  passFlags(
+    weightFlags(
+      addModelFlags(
+        program
+          .command('compile')
+          .description(
+            'lower a model to gpu.js kernels: DIR gets model.ts, runtime.ts, program.json, weights and kernels.md',
+          )
+          .argument('<model>', 'a backbone name or a spec .json file'),
+      ),
+    ),
+  )
+    .option('--out <dir>', 'output directory')
+    .addHelpText('after', HELP_KERNELS)
+    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      compileCommand(model, flags, io);
+    });
+
+  passFlags(
+    weightFlags(
+      addModelFlags(
+        program
+          .command('run')
+          .description(
+            'run a compiled directory (or compile a model now) on an input .npy, write the output .npy',
+          )
+          .argument('<target>', 'a directory from `compile --out`, a backbone name or a spec .json file'),
+      ),
+    ),
+  )
+    .option('--input <file>', 'input array (.npy, float32, C order, the model input shape)')
+    .option('--output <file>', 'where to write the output array (.npy)')
+    .option(
+      '--mode <mode>',
+      'cpu|webasm|headlessgl|auto (auto: headlessgl if available, else webasm, said on stderr)',
+      'auto',
+    )
+    .addHelpText('after', HELP_KERNELS)
+    .action((target: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      runCommand(target, flags, io);
+    });
+
+  passFlags(
+    weightFlags(
+      addModelFlags(
+        program
+          .command('verify')
+          .description(
+            'run every kernel on each mode against the float64 reference: per-kernel table, exit 1 on any failure',
+          )
+          .argument('<model>', 'a backbone name or a spec .json file'),
+      ),
+    ),
+  )
+    .option('--modes <list>', 'comma-separated modes', 'cpu,webasm,headlessgl')
+    .option('--runs <n>', 'random inputs per mode (seeded from --seed)', '1')
+    .addOption(
+      new Option('--format <fmt>', 'output format').choices(['table', 'md', 'json']).default('table'),
+    )
+    .addHelpText('after', HELP_KERNELS)
+    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      verifyCommand(model, flags, io);
+    });
+
   try {
     if (argv.length === 0) {
       io.out(program.helpInformation());
@@ -118,5 +199,6 @@ function defaultIo(): Io {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     cwd: process.cwd(),
+    isTTY: process.stderr.isTTY === true,
   };
 }

@@ -51,3 +51,13 @@ export {
   type ProgramData,
   type RuntimeOptions,
 } from './runtime/runtime.js';
+export {
+  float32Weights,
+  referenceValues,
+  runCompiled,
+  verifyCompiled,
+  type KernelVerdict,
+  type OutputVerdict,
+  type VerifyOptions,
+  type VerifyResult,
+} from './verify.js';

@@ -6,6 +6,7 @@ import { mark, producerOf, reads, removeNode, replaceUses, type LGraph } from '.
  * linear template reads the 4-D value directly (same element order).
  */
 export function eliminateIdentity(g: LGraph): void {
+  // No-ops first, so that a flatten read through a dropout sees its real readers.
   for (const node of [...g.nodes]) {
     const isNoOp =
       node.op === 'dropout' ||
@@ -18,8 +19,10 @@ export function eliminateIdentity(g: LGraph): void {
       carryNodes(g, src, node.nodes);
       replaceUses(g, node.id, src);
       removeNode(g, node);
-      continue;
     }
+  }
+  for (const node of [...g.nodes]) {
+    const src = node.inputs[0];
     if (node.op === 'flatten' || node.op === 'reshape') {
       const from = inputShape(g, src);
       const squeezed =

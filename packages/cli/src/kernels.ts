@@ -1,0 +1,401 @@
+/**
+ * `coordattn compile | run | verify`: IR → gpu.js kernels, running them, and checking them against
+ * the float64 reference. Weights come from a weights file (`--weights`, checked tensor by tensor
+ * against the model) or a seed (`--seed`, the official initialisation; `verify` also draws BN
+ * statistics and biases so that BN folding and bias terms are exercised).
+ */
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import Table from 'cli-table3';
+import { CoordattnError, type ErrorCode, type Graph } from '@coordattn/ir';
+import {
+  compile,
+  EXPECTED_BACKEND,
+  headlessGLAvailable,
+  loadWeightsFile,
+  MODES,
+  PASS_NAMES,
+  Runtime,
+  RuntimeError,
+  verifyCompiled,
+  writeCompiledModule,
+  type Compiled,
+  type Mode,
+  type PassSwitches,
+  type ProgramData,
+  type VerifyResult,
+} from '@coordattn/codegen';
+import {
+  initWeights,
+  loadWeights,
+  readNpy,
+  Rng,
+  tensor,
+  writeNpy,
+  type Tensor,
+  type Weights,
+} from '@coordattn/reference';
+import type { Io } from './commands.js';
+import { loadModel } from './model.js';
+import { MODEL_FLAG_NAMES, oneOf, positiveInt, type ModelFlags } from './options.js';
+
+type Flags = Record<string, string | boolean | string[] | undefined>;
+
+function str(flags: Flags, k: string): string | undefined {
+  const v = flags[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function modelFlags(flags: Flags): ModelFlags {
+  const out: Record<string, string> = {};
+  for (const k of MODEL_FLAG_NAMES) {
+    const v = str(flags, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+/** Runtime failures (mode unavailable, fallback, bad weights file) as user errors. */
+function userError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof RuntimeError)
+      throw new CoordattnError(e.code as ErrorCode, e.message.replace(/^E_\w+: /, ''));
+    throw e;
+  }
+}
+
+function seedOf(flags: Flags): number {
+  const s = str(flags, 'seed');
+  if (s === undefined) return 0;
+  const n = positiveInt('seed', String(Number(s) + 1)).toInt()! - 1;
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new CoordattnError('E_OPTION', `--seed must be a non-negative integer, got '${s}'`, {
+      path: '--seed',
+    });
+  }
+  return n;
+}
+
+/** The model's weights: from --weights (checked against the graph) or seeded. */
+function weightsOf(graph: Graph, flags: Flags, io: Io, random = false): Weights {
+  const file = str(flags, 'weights');
+  if (file !== undefined) {
+    if (str(flags, 'seed') !== undefined) {
+      throw new CoordattnError('E_OPTION', '--weights and --seed exclude each other', { path: '--seed' });
+    }
+    return loadWeights(resolve(io.cwd, file), { graph });
+  }
+  return initWeights(graph, seedOf(flags), random ? { randomBnStats: true, randomBias: true } : {});
+}
+
+function passSwitches(flags: Flags): PassSwitches {
+  const off = flags.noPass;
+  const names = Array.isArray(off) ? off : typeof off === 'string' ? [off] : [];
+  const out: PassSwitches = {};
+  for (const n of names.flatMap((s) => s.split(','))) out[oneOf('no-pass', n, PASS_NAMES)] = false;
+  return out;
+}
+
+function compileModel(graph: Graph, weights: Weights, flags: Flags): Compiled {
+  return compile(graph, weights, {
+    passes: passSwitches(flags),
+    ...(flags.debugKernels === true ? { debug: true } : {}),
+  });
+}
+
+/** A progress bar on a terminal, plain lines otherwise (CI logs). */
+function progress(
+  io: Io,
+  label: string,
+  total: number,
+): { tick(done: number, what: string): void; stop(): void } {
+  if (io.isTTY) {
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {value}/{total} {what}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    bar.start(total, 0, { what: '' });
+    return { tick: (done, what) => bar.update(done, { what }), stop: () => bar.stop() };
+  }
+  const every = Math.max(1, Math.ceil(total / 10));
+  return {
+    tick: (done, what) => {
+      if (done === total || done % every === 0) io.err(`${label}: ${done}/${total} ${what}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+export function compileCommand(model: string, flags: Flags, io: Io): void {
+  const out = str(flags, 'out');
+  if (out === undefined) throw new CoordattnError('E_OPTION', 'compile needs --out DIR', { path: '--out' });
+  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const compiled = compileModel(m.graph, weightsOf(m.graph, flags, io), flags);
+  const dir = resolve(io.cwd, out);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CoordattnError('E_IO', `cannot create directory (${(e as NodeJS.ErrnoException).code})`, {
+      path: out,
+    });
+  }
+  const given = MODEL_FLAG_NAMES.filter((k) => str(flags, k) !== undefined).map(
+    (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${str(flags, k)!}`,
+  );
+  const title = [model, ...given].join(' ');
+  const written = writeCompiledModule(dir, compiled, { title });
+  const k = compiled.program.kernels;
+  io.err(
+    `compiled ${m.graph.nodes.length} IR nodes into ${k.length} kernels (passes: ${compiled.program.passes.join(', ') || 'none'})\n`,
+  );
+  for (const f of written.files) io.out(`${f}\n`);
+}
+
+/** A compiled model directory (from `compile`), or a model to compile now. */
+function programOf(
+  target: string,
+  flags: Flags,
+  io: Io,
+): { program: ProgramData; params: Map<string, Float32Array> } {
+  const dir = resolve(io.cwd, target);
+  if (existsSync(dir) && statSync(dir).isDirectory()) {
+    const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
+    if (given.length > 0 || flags.weights !== undefined || flags.seed !== undefined) {
+      throw new CoordattnError(
+        'E_OPTION',
+        'a compiled directory has its model and weights; drop the model flags',
+        {
+          path: target,
+        },
+      );
+    }
+    let program: ProgramData;
+    try {
+      program = JSON.parse(readFileSync(resolve(dir, 'program.json'), 'utf8')) as ProgramData;
+    } catch (e) {
+      throw new CoordattnError('E_IO', `no readable program.json (${(e as Error).message.split('\n')[0]})`, {
+        path: target,
+        expected: 'a directory written by `coordattn compile --out DIR`',
+      });
+    }
+    if (program.format !== 'coordattn-program' || program.version !== 1) {
+      throw new CoordattnError('E_IO', 'program.json is not a coordattn program (format/version)', {
+        path: `${target}/program.json`,
+      });
+    }
+    return { program, params: userError(() => loadWeightsFile(resolve(dir, 'weights.json'))) };
+  }
+  const m = loadModel(target, modelFlags(flags), io.cwd);
+  const compiled = compileModel(m.graph, weightsOf(m.graph, flags, io), flags);
+  return {
+    program: compiled.program,
+    params: new Map([...compiled.params].map(([id, t]) => [id, Float32Array.from(t.data)])),
+  };
+}
+
+/** The requested mode; `auto` takes headlessgl when it is available, else webasm, and says so. */
+function modeOf(flags: Flags, io: Io): Mode {
+  const m = str(flags, 'mode') ?? 'auto';
+  if (m === 'auto') {
+    const gl = headlessGLAvailable();
+    if (gl.ok) return 'headlessgl';
+    io.err(`mode auto: using webasm (headlessgl unavailable: ${gl.reason})\n`);
+    return 'webasm';
+  }
+  const mode = oneOf<Mode>('mode', m, [...MODES]);
+  if (mode === 'headlessgl') {
+    const gl = headlessGLAvailable();
+    if (!gl.ok)
+      throw new CoordattnError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`, {
+        path: '--mode',
+      });
+  }
+  return mode;
+}
+
+export function runCommand(target: string, flags: Flags, io: Io): void {
+  const inFile = str(flags, 'input');
+  const outFile = str(flags, 'output');
+  if (inFile === undefined)
+    throw new CoordattnError('E_OPTION', 'run needs --input x.npy', { path: '--input' });
+  if (outFile === undefined)
+    throw new CoordattnError('E_OPTION', 'run needs --output y.npy', { path: '--output' });
+  const { program, params } = programOf(target, flags, io);
+  if (program.inputs.length !== 1 || program.outputs.length !== 1) {
+    throw new CoordattnError('E_OPTION', 'run takes models with one input and one output', { path: target });
+  }
+  const x = readNpy(resolve(io.cwd, inFile));
+  const want = program.inputs[0].shape;
+  if (x.shape.join(',') !== want.join(',')) {
+    throw new CoordattnError('E_SHAPE', `the input array does not have the model's input shape`, {
+      path: inFile,
+      shapes: [`[${x.shape.join(',')}]`, `[${want.join(',')}]`],
+      expected: 'an array of the model input shape (set --batch / --resolution to match)',
+    });
+  }
+  const mode = modeOf(flags, io);
+  const rt = userError(() => new Runtime(program, params, { mode }));
+  try {
+    const t0 = performance.now();
+    const ys = userError(() => rt.run({ [program.inputs[0].name]: Float32Array.from(x.data) }));
+    const ms = performance.now() - t0;
+    const o = program.outputs[0];
+    writeNpy(resolve(io.cwd, outFile), tensor(o.shape, ys[o.ref]));
+    const backends = [...new Set(rt.backends.values())].join(', ');
+    io.err(
+      `ran ${program.kernels.length} kernels on ${mode} (${backends}) in ${ms.toFixed(0)} ms; wrote ${outFile}\n`,
+    );
+  } finally {
+    rt.destroy();
+  }
+}
+
+function modesOf(flags: Flags): Mode[] {
+  const v = str(flags, 'modes') ?? 'cpu,webasm,headlessgl';
+  return v.split(',').map((m) => {
+    const mode = oneOf<Mode>('modes', m.trim(), [...MODES]);
+    if (mode === 'headlessgl' && !headlessGLAvailable().ok) {
+      throw new CoordattnError(
+        'E_BACKEND',
+        `mode headlessgl is unavailable: ${headlessGLAvailable().reason}`,
+        {
+          path: '--modes',
+          expected: 'run under `xvfb-run -a`, or leave headlessgl out of --modes',
+        },
+      );
+    }
+    return mode;
+  });
+}
+
+function seededInput(shape: readonly number[], seed: number): Tensor {
+  const rng = new Rng(seed);
+  const n = shape.reduce((p, d) => p * d, 1);
+  return tensor(
+    shape,
+    Array.from({ length: n }, () => Math.fround(rng.uniform(-1, 1))),
+  );
+}
+
+function verifyTable(r: VerifyResult, markdown: boolean): string {
+  const head = ['kernel', 'template', 'IR nodes', 'backend', 'max |err|', 'max rel', 'rtol', 'result'];
+  const rows = r.kernels.map((k) => [
+    k.kernel,
+    k.template,
+    String(k.nodes.length),
+    k.backend,
+    k.comparison.maxAbsError.toExponential(2),
+    k.maxRelError.toExponential(2),
+    k.tolerance.rtol.toExponential(1),
+    k.comparison.pass ? 'pass' : 'FAIL',
+  ]);
+  for (const o of r.outputs) {
+    rows.push([
+      `output ${o.ref}`,
+      'end to end',
+      '',
+      EXPECTED_BACKEND[r.mode],
+      o.comparison.maxAbsError.toExponential(2),
+      o.maxRelError.toExponential(2),
+      o.comparison.tolerance.rtol.toExponential(1),
+      o.comparison.pass ? 'pass' : 'FAIL',
+    ]);
+  }
+  if (markdown) {
+    return [
+      `| ${head.join(' | ')} |`,
+      `|${head.map(() => '---').join('|')}|`,
+      ...rows.map((row) => `| ${row.join(' | ')} |`),
+    ].join('\n');
+  }
+  const t = new Table({ head, style: { head: [], border: [], compact: true } });
+  t.push(...rows);
+  return t.toString();
+}
+
+export function verifyCommand(model: string, flags: Flags, io: Io): void {
+  const modes = modesOf(flags);
+  const runs = str(flags, 'runs') === undefined ? 1 : positiveInt('runs', str(flags, 'runs')!).toInt()!;
+  const format = oneOf('format', str(flags, 'format') ?? 'table', ['table', 'md', 'json'] as const);
+  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const weights = weightsOf(m.graph, flags, io, true);
+  const compiled = compileModel(m.graph, weights, flags);
+  const seed = seedOf(flags);
+  const results: VerifyResult[] = [];
+  for (const mode of modes) {
+    for (let run = 0; run < runs; run++) {
+      const inputs = Object.fromEntries(
+        m.graph.inputs.map((i, k) => [
+          i.name,
+          seededInput(
+            i.shape.map((d) => d.toInt()!),
+            seed * 1000 + run * 10 + k + 1,
+          ),
+        ]),
+      );
+      const bar = progress(
+        io,
+        `verify ${mode}${runs > 1 ? ` run ${run + 1}/${runs}` : ''}`,
+        compiled.program.kernels.length,
+      );
+      try {
+        results.push(
+          userError(() =>
+            verifyCompiled(m.graph, compiled, weights, inputs, mode, {
+              onKernel: (done, _total, v) => bar.tick(done, v.kernel),
+            }),
+          ),
+        );
+      } finally {
+        bar.stop();
+      }
+    }
+  }
+  const pass = results.every((r) => r.pass);
+  if (format === 'json') {
+    io.out(
+      `${JSON.stringify(
+        results.map((r) => ({
+          mode: r.mode,
+          pass: r.pass,
+          kernels: r.kernels.map((k) => ({
+            kernel: k.kernel,
+            template: k.template,
+            nodes: k.nodes,
+            backend: k.backend,
+            reduction: k.reduction,
+            rtol: k.tolerance.rtol,
+            maxAbsError: k.comparison.maxAbsError,
+            maxRelError: k.maxRelError,
+            failures: k.comparison.failures,
+            pass: k.comparison.pass,
+          })),
+          outputs: r.outputs.map((o) => ({
+            ref: o.ref,
+            maxAbsError: o.comparison.maxAbsError,
+            maxRelError: o.maxRelError,
+            pass: o.comparison.pass,
+          })),
+        })),
+        null,
+        2,
+      )}\n`,
+    );
+  } else {
+    for (const r of results) {
+      const failed = r.kernels.filter((k) => !k.comparison.pass).length;
+      io.out(
+        `${format === 'md' ? '### ' : '== '}${model} on ${r.mode}: ${r.kernels.length} kernels, ${failed} failed, ` +
+          `end to end ${r.outputs.every((o) => o.comparison.pass) ? 'pass' : 'FAIL'}\n\n`,
+      );
+      io.out(`${verifyTable(r, format === 'md')}\n\n`);
+    }
+    io.out(`${pass ? 'PASS' : 'FAIL'}: ${results.length} verification(s) on ${modes.join(', ')}\n`);
+  }
+  if (!pass) io.exitCode = 1;
+}
