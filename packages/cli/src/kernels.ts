@@ -92,10 +92,10 @@ function weightsOf(graph: Graph, flags: Flags, io: Io, random = false): Weights 
 }
 
 function passSwitches(flags: Flags): PassSwitches {
-  const off = flags.noPass;
+  const off = flags.disablePass;
   const names = Array.isArray(off) ? off : typeof off === 'string' ? [off] : [];
   const out: PassSwitches = {};
-  for (const n of names.flatMap((s) => s.split(','))) out[oneOf('no-pass', n, PASS_NAMES)] = false;
+  for (const n of names.flatMap((s) => s.split(','))) out[oneOf('disable-pass', n, PASS_NAMES)] = false;
   return out;
 }
 

@@ -104,7 +104,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       .option('--seed <n>', 'seeded initialisation instead of a weights file (default 0)');
   const passFlags = (cmd: Command): Command =>
     cmd
-      .option('--no-pass <name...>', `switch a lowering pass off: ${PASS_NAMES.join('|')}`)
+      .option('--disable-pass <name...>', `switch a lowering pass off: ${PASS_NAMES.join('|')}`)
       .option(
         '--debug-kernels',
         'print every generated kernel with its name and cache key (also DEBUG=kernels)',

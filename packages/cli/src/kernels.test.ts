@@ -1,0 +1,189 @@
+/**
+ * `coordattn compile | run | verify`: outputs within tolerance of the reference interpreter, the
+ * written directory, the per-kernel table and exit codes, and one clear error (exit 2) for each
+ * kind of bad input.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBackbone } from '@coordattn/ir';
+import {
+  compare,
+  describeComparison,
+  FLOAT32_TOLERANCE,
+  initWeights,
+  readNpy,
+  run as interpret,
+  saveWeights,
+  tensor,
+  writeNpy,
+  Rng,
+} from '@coordattn/reference';
+import { run } from './test-io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'coordattn-cli-kernels-'));
+const MODEL = [
+  'mobilenetv2',
+  '--attention',
+  'ca',
+  '--resolution',
+  '32',
+  '--width',
+  '0.35',
+  '--classes',
+  '10',
+];
+const graph = buildBackbone('mobilenetv2', {
+  attention: { kind: 'ca' },
+  height: 32,
+  widthPx: 32,
+  width: 0.35,
+  classes: 10,
+});
+
+const rng = new Rng(9);
+const x = tensor(
+  [1, 3, 32, 32],
+  Array.from({ length: 3 * 32 * 32 }, () => Math.fround(rng.uniform(-1, 1))),
+);
+const xFile = join(dir, 'x.npy');
+writeNpy(xFile, x);
+
+describe('coordattn compile + run', () => {
+  const out = join(dir, 'compiled');
+  const weightsFile = join(dir, 'w.json');
+  saveWeights(weightsFile, initWeights(graph, 4, { randomBias: true, randomBnStats: true }), { graph });
+  const expected = interpret(
+    graph,
+    { input: x },
+    initWeights(graph, 4, { randomBias: true, randomBnStats: true }),
+  )[graph.outputs[0]];
+
+  it('compile writes the module, runtime, program, weights and kernels report', async () => {
+    const r = await run(['compile', ...MODEL, '--weights', weightsFile, '--out', out]);
+    expect(r.err).toMatch(/compiled \d+ IR nodes into \d+ kernels \(passes: eliminate-identity, fold-bn/);
+    expect(r.code).toBe(0);
+    for (const f of ['model.ts', 'runtime.ts', 'program.json', 'weights.json', 'weights.bin', 'kernels.md']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+  });
+
+  for (const mode of ['cpu', 'webasm'] as const) {
+    it(`run <DIR> --mode ${mode} gives the interpreter's output within tolerance`, async () => {
+      const y = join(dir, `y-${mode}.npy`);
+      const r = await run(['run', out, '--input', xFile, '--output', y, '--mode', mode]);
+      expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(new RegExp(`ran \\d+ kernels on ${mode}`));
+      const c = compare(readNpy(y), expected, FLOAT32_TOLERANCE);
+      expect(c.pass, describeComparison(c)).toBe(true);
+    });
+  }
+
+  it('run <model> compiles in place with the same weights and agrees', async () => {
+    const y = join(dir, 'y-direct.npy');
+    const r = await run([
+      'run',
+      ...MODEL,
+      '--weights',
+      weightsFile,
+      '--input',
+      xFile,
+      '--output',
+      y,
+      '--mode',
+      'cpu',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(compare(readNpy(y), expected, FLOAT32_TOLERANCE).pass).toBe(true);
+  });
+});
+
+describe('coordattn verify', () => {
+  it('prints the per-kernel table and passes on cpu', async () => {
+    const r = await run(['verify', ...MODEL, '--modes', 'cpu']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/mobilenetv2 on cpu: \d+ kernels, 0 failed, end to end pass/);
+    expect(r.out).toMatch(/ca_pool_features_2_conv_attention_cat\s+│ ca_pool\s+│ 4\s+│ CPUKernel/);
+    expect(r.out).toMatch(/PASS: 1 verification\(s\) on cpu/);
+    expect(r.err).toMatch(/verify cpu: \d+\/\d+/);
+  });
+
+  it('json format lists every kernel with its backend and errors', async () => {
+    const r = await run(['verify', ...MODEL, '--modes', 'webasm', '--format', 'json', '--seed', '3']);
+    expect(r.code).toBe(0);
+    const [res] = JSON.parse(r.out) as { mode: string; pass: boolean; kernels: { backend: string }[] }[];
+    expect(res.mode).toBe('webasm');
+    expect(res.pass).toBe(true);
+    expect(new Set(res.kernels.map((k) => k.backend))).toEqual(new Set(['WebAssemblyKernel']));
+  });
+});
+
+describe('bad inputs: one line, exit 2', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['compile without --out', ['compile', 'mobilenetv2'], /E_OPTION at --out: compile needs --out DIR/],
+    [
+      'an unreadable .npy',
+      ['run', ...MODEL, '--input', join(dir, 'missing.npy'), '--output', join(dir, 'o.npy'), '--mode', 'cpu'],
+      /E_IO at .*missing\.npy/,
+    ],
+    [
+      'a .npy of the wrong shape',
+      ['run', 'mobilenetv2', '--input', xFile, '--output', join(dir, 'o.npy'), '--mode', 'cpu'],
+      /E_SHAPE at .*x\.npy: the input array does not have the model's input shape: \[1,3,32,32\] vs \[1,3,224,224\]/,
+    ],
+    [
+      'an unknown mode',
+      ['run', ...MODEL, '--input', xFile, '--output', join(dir, 'o.npy'), '--mode', 'gpu'],
+      /--mode.*gpu/,
+    ],
+    [
+      'weights of another model',
+      ['verify', 'resnet18', '--resolution', '32', '--modes', 'cpu', '--weights', join(dir, 'w.json')],
+      /E_IO|E_SHAPE/,
+    ],
+    [
+      'an unknown pass',
+      ['verify', ...MODEL, '--modes', 'cpu', '--disable-pass', 'fuse-all'],
+      /disable-pass.*fuse-all/,
+    ],
+    [
+      'a directory that is not a compiled model',
+      ['run', dir, '--input', xFile, '--output', join(dir, 'o.npy')],
+      /E_IO at .*: no readable program\.json/,
+    ],
+  ];
+  for (const [what, args, message] of cases) {
+    it(what, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+      expect(r.err.trim().split('\n').length).toBe(1);
+    });
+  }
+
+  it('a corrupt weights file names the problem', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"format": "nope"}');
+    const r = await run(['verify', ...MODEL, '--modes', 'cpu', '--weights', bad]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bad\.json/);
+  });
+});
+
+describe('--disable-pass', () => {
+  it('switches a lowering pass off (more kernels, same verdict)', async () => {
+    const on = await run(['verify', ...MODEL, '--modes', 'cpu']);
+    const off = await run([
+      'verify',
+      ...MODEL,
+      '--modes',
+      'cpu',
+      '--disable-pass',
+      'fuse-gate,fuse-ca-pools',
+    ]);
+    expect(off.code).toBe(0);
+    const count = (s: string): number => Number(/on cpu: (\d+) kernels/.exec(s)![1]);
+    expect(count(off.out)).toBeGreaterThan(count(on.out));
+  });
+});
