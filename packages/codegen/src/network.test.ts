@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildBackbone, type AttentionSpec } from '@coordattn/ir';
 import { compare, describeComparison, FLOAT32_TOLERANCE, loadWeights, readNpy } from '@coordattn/reference';
-import { compile } from './compile.js';
+import { compile, float32Params } from './compile.js';
+import { Runtime } from './runtime/runtime.js';
 import { blockGraph, seededTensor, seededWeights, TEST_MODES } from './test-util.js';
 import { runCompiled, verifyCompiled, type VerifyResult } from './verify.js';
 
@@ -97,5 +98,28 @@ describe.each(TEST_MODES)('PyTorch fixture network through compiled kernels on %
     const c = compare(y, expected, FLOAT32_TOLERANCE);
     console.log(describeComparison(c, `fixture network (${mode})`));
     expect(c.pass, describeComparison(c, 'fixture network')).toBe(true);
+  });
+});
+
+describe('webasm async (threaded) form', () => {
+  it('runAsync with asyncMode kernels gives the synchronous result', async () => {
+    const shape = [2, 16, 6, 7];
+    const graph = blockGraph(
+      shape,
+      { kind: 'ca', config: { reduction: 4 } },
+      { outChannels: 8, kernel: 3, padding: 1 },
+    );
+    const weights = seededWeights(graph, 21);
+    const compiled = compile(graph, weights);
+    const x = seededTensor(shape, 22);
+    const sync = runCompiled(compiled, { x }, 'webasm')[graph.outputs[0]];
+    const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode: 'webasm', async: true });
+    try {
+      const y = (await rt.runAsync({ x: Float32Array.from(x.data) }))[graph.outputs[0]];
+      expect(Array.from(y)).toEqual(Array.from(sync.data, Math.fround));
+      expect(new Set(rt.backends.values())).toEqual(new Set(['WebAssemblyKernel']));
+    } finally {
+      rt.destroy();
+    }
   });
 });
