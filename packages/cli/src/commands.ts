@@ -29,12 +29,14 @@ import {
 } from '@coordattn/cost';
 import { loadModel, symbolicResolution, type LoadedModel } from './model.js';
 import {
-  MODEL_FLAG_NAMES,
+  modelFlags,
   oneOf,
   parseSweep,
   positiveInt,
   positiveNumber,
   resolution,
+  str,
+  type Flags,
   type ModelFlags,
 } from './options.js';
 import { placementTableMarkdown } from './tables.js';
@@ -48,22 +50,6 @@ export interface Io {
   exitCode?: number;
   /** stderr is a terminal: long commands show a progress bar instead of plain lines. */
   readonly isTTY?: boolean;
-}
-
-type Flags = Record<string, string | boolean | undefined>;
-
-function str(flags: Flags, k: string): string | undefined {
-  const v = flags[k];
-  return typeof v === 'string' ? v : undefined;
-}
-
-function modelFlags(flags: Flags): ModelFlags {
-  const out: Record<string, string> = {};
-  for (const k of MODEL_FLAG_NAMES) {
-    const v = str(flags, k);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
 }
 
 function emit(text: string, flags: Flags, io: Io): void {

@@ -38,23 +38,7 @@ import {
 } from '@coordattn/reference';
 import type { Io } from './commands.js';
 import { loadModel } from './model.js';
-import { MODEL_FLAG_NAMES, oneOf, positiveInt, type ModelFlags } from './options.js';
-
-type Flags = Record<string, string | boolean | string[] | undefined>;
-
-function str(flags: Flags, k: string): string | undefined {
-  const v = flags[k];
-  return typeof v === 'string' ? v : undefined;
-}
-
-function modelFlags(flags: Flags): ModelFlags {
-  const out: Record<string, string> = {};
-  for (const k of MODEL_FLAG_NAMES) {
-    const v = str(flags, k);
-    if (v !== undefined) out[k] = v;
-  }
-  return out;
-}
+import { modelFlags, MODEL_FLAG_NAMES, oneOf, positiveInt, str, type Flags } from './options.js';
 
 /** Runtime failures (mode unavailable, fallback, bad weights file) as user errors. */
 function userError<T>(fn: () => T): T {

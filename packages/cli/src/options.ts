@@ -171,3 +171,22 @@ export function parseSweep(value: string): { key: SweepKey; values: string[] } {
   if (values.length > 64) throw optErr('sweep', value, 'too many points', 'at most 64 values');
   return { key, values };
 }
+
+/** Parsed command flags (commander): strings, booleans, and lists for variadic options. */
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
+/** A string-valued flag, or undefined. */
+export function str(flags: Flags, k: string): string | undefined {
+  const v = flags[k];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The model flags among the parsed flags. */
+export function modelFlags(flags: Flags): ModelFlags {
+  const out: Record<string, string> = {};
+  for (const k of MODEL_FLAG_NAMES) {
+    const v = str(flags, k);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
