@@ -16,9 +16,8 @@ import {
   readNpy,
   run as interpret,
   saveWeights,
-  tensor,
+  uniformTensor,
   writeNpy,
-  Rng,
 } from '@coordattn/reference';
 import { run } from './test-io.js';
 
@@ -42,11 +41,7 @@ const graph = buildBackbone('mobilenetv2', {
   classes: 10,
 });
 
-const rng = new Rng(9);
-const x = tensor(
-  [1, 3, 32, 32],
-  Array.from({ length: 3 * 32 * 32 }, () => Math.fround(rng.uniform(-1, 1))),
-);
+const x = uniformTensor([1, 3, 32, 32], 9);
 const xFile = join(dir, 'x.npy');
 writeNpy(xFile, x);
 

@@ -12,6 +12,7 @@ import { CoordattnError, type ErrorCode, type Graph } from '@coordattn/ir';
 import {
   compile,
   EXPECTED_BACKEND,
+  float32Params,
   headlessGLAvailable,
   loadWeightsFile,
   MODES,
@@ -30,10 +31,9 @@ import {
   initWeights,
   loadWeights,
   readNpy,
-  Rng,
   tensor,
+  uniformTensor,
   writeNpy,
-  type Tensor,
   type Weights,
 } from '@coordattn/reference';
 import type { Io } from './commands.js';
@@ -54,8 +54,8 @@ function userError<T>(fn: () => T): T {
 function seedOf(flags: Flags): number {
   const s = str(flags, 'seed');
   if (s === undefined) return 0;
-  const n = positiveInt('seed', String(Number(s) + 1)).toInt()! - 1;
-  if (!Number.isSafeInteger(n) || n < 0) {
+  const n = Number(s);
+  if (!/^\d+$/.test(s) || !Number.isSafeInteger(n)) {
     throw new CoordattnError('E_OPTION', `--seed must be a non-negative integer, got '${s}'`, {
       path: '--seed',
     });
@@ -178,7 +178,7 @@ function programOf(
   const compiled = compileModel(m.graph, weightsOf(m.graph, flags, io), flags);
   return {
     program: compiled.program,
-    params: new Map([...compiled.params].map(([id, t]) => [id, Float32Array.from(t.data)])),
+    params: float32Params(compiled.params),
   };
 }
 
@@ -191,13 +191,17 @@ function modeOf(flags: Flags, io: Io): Mode {
     io.err(`mode auto: using webasm (headlessgl unavailable: ${gl.reason})\n`);
     return 'webasm';
   }
-  const mode = oneOf<Mode>('mode', m, [...MODES]);
-  if (mode === 'headlessgl') {
-    const gl = headlessGLAvailable();
-    if (!gl.ok)
-      throw new CoordattnError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`, {
-        path: '--mode',
-      });
+  return available(oneOf<Mode>('mode', m, [...MODES]), '--mode');
+}
+
+/** The mode itself, or E_BACKEND naming the flag when it cannot run here (never another mode). */
+function available(mode: Mode, flag: string): Mode {
+  const gl = mode === 'headlessgl' ? headlessGLAvailable() : { ok: true };
+  if (!gl.ok) {
+    throw new CoordattnError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`, {
+      path: flag,
+      expected: `run under \`xvfb-run -a\`, or choose another mode`,
+    });
   }
   return mode;
 }
@@ -241,29 +245,7 @@ export function runCommand(target: string, flags: Flags, io: Io): void {
 
 function modesOf(flags: Flags): Mode[] {
   const v = str(flags, 'modes') ?? 'cpu,webasm,headlessgl';
-  return v.split(',').map((m) => {
-    const mode = oneOf<Mode>('modes', m.trim(), [...MODES]);
-    if (mode === 'headlessgl' && !headlessGLAvailable().ok) {
-      throw new CoordattnError(
-        'E_BACKEND',
-        `mode headlessgl is unavailable: ${headlessGLAvailable().reason}`,
-        {
-          path: '--modes',
-          expected: 'run under `xvfb-run -a`, or leave headlessgl out of --modes',
-        },
-      );
-    }
-    return mode;
-  });
-}
-
-function seededInput(shape: readonly number[], seed: number): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((p, d) => p * d, 1);
-  return tensor(
-    shape,
-    Array.from({ length: n }, () => Math.fround(rng.uniform(-1, 1))),
-  );
+  return v.split(',').map((m) => available(oneOf<Mode>('modes', m.trim(), [...MODES]), '--modes'));
 }
 
 function verifyTable(r: VerifyResult, markdown: boolean): string {
@@ -316,7 +298,7 @@ export function verifyCommand(model: string, flags: Flags, io: Io): void {
       const inputs = Object.fromEntries(
         m.graph.inputs.map((i, k) => [
           i.name,
-          seededInput(
+          uniformTensor(
             i.shape.map((d) => d.toInt()!),
             seed * 1000 + run * 10 + k + 1,
           ),

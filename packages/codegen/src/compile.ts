@@ -7,7 +7,7 @@ import type { Graph } from '@coordattn/ir';
 import type { Tensor, Weights } from '@coordattn/reference';
 import { buildKernel } from './kernels/index.js';
 import type { KernelDesc, Mutation } from './kernels/types.js';
-import { lowerGraph, type LGraph } from './lower/lgraph.js';
+import { lowerGraph, shapeOfValue, type LGraph } from './lower/lgraph.js';
 import { applyPasses, type PassSwitches } from './passes/index.js';
 import type { ProgramData } from './runtime/runtime.js';
 
@@ -56,13 +56,15 @@ export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {
   // Keep only tensors a kernel reads (a folded BN's statistics are not).
   const used = new Set(kernels.flatMap((k) => k.args.filter((a) => a.kind === 'param').map((a) => a.ref)));
   for (const id of [...params.keys()]) if (!used.has(id)) params.delete(id);
-  const shapeOf = (id: string): number[] =>
-    lowered.inputs.find((i) => i.name === id)?.shape ?? lowered.nodes.find((n) => n.id === id)!.shape;
   const program: ProgramData = {
     format: 'coordattn-program',
     version: 1,
     inputs: lowered.inputs,
-    outputs: lowered.outputs.map((o) => ({ ref: o.ref, value: o.value, shape: shapeOf(o.value) })),
+    outputs: lowered.outputs.map((o) => ({
+      ref: o.ref,
+      value: o.value,
+      shape: shapeOfValue(lowered, o.value),
+    })),
     kernels,
     passes,
   };

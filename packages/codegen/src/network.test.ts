@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBackbone, type AttentionSpec } from '@coordattn/ir';
 import { compare, describeComparison, FLOAT32_TOLERANCE, loadWeights, readNpy } from '@coordattn/reference';
 import { compile, float32Params } from './compile.js';
-import { Runtime } from './runtime/runtime.js';
+import { EXPECTED_BACKEND, Runtime } from './runtime/runtime.js';
 import { blockGraph, seededTensor, seededWeights, TEST_MODES } from './test-util.js';
 import { runCompiled, verifyCompiled, type VerifyResult } from './verify.js';
 
@@ -25,8 +25,6 @@ function expectVerified(r: VerifyResult, backend: string): void {
   expect(r.pass, summary(r)).toBe(true);
   expect(new Set(r.kernels.map((k) => k.backend))).toEqual(new Set([backend]));
 }
-
-const BACKEND = { cpu: 'CPUKernel', webasm: 'WebAssemblyKernel', headlessgl: 'HeadlessGLKernel' } as const;
 
 const BLOCKS: readonly { name: string; spec: AttentionSpec }[] = [
   { name: 'CA both', spec: { kind: 'ca', config: { reduction: 4 } } },
@@ -56,7 +54,7 @@ describe.each(TEST_MODES)('blocks compiled on %s', (mode) => {
       const weights = seededWeights(graph, 11);
       const compiled = compile(graph, weights);
       const r = verifyCompiled(graph, compiled, weights, { x: seededTensor(shape, 12, 2) }, mode);
-      expectVerified(r, BACKEND[mode]);
+      expectVerified(r, EXPECTED_BACKEND[mode]);
     });
   }
 });
@@ -77,7 +75,7 @@ describe.each(TEST_MODES)('MobileNetV2 + CA compiled on %s', (mode) => {
     expect(templates).toContain('ca_pool');
     expect(compiled.program.kernels.some((k) => k.passes.includes('fuse-gate'))).toBe(true);
     const r = verifyCompiled(graph, compiled, weights, { input: seededTensor([2, 3, 32, 32], 4) }, mode);
-    expectVerified(r, BACKEND[mode]);
+    expectVerified(r, EXPECTED_BACKEND[mode]);
   });
 });
 

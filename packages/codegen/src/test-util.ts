@@ -11,7 +11,7 @@
  */
 import fc from 'fast-check';
 import { attention, GraphBuilder, type AttentionSpec, type Graph } from '@coordattn/ir';
-import { initWeights, Rng, tensor, type Tensor } from '@coordattn/reference';
+import { initWeights, type Tensor } from '@coordattn/reference';
 import { headlessGLAvailable, type Mode } from './runtime/runtime.js';
 import { float32Weights } from './verify.js';
 
@@ -53,15 +53,8 @@ export function assertProperty<T>(
   }
 }
 
-/** Float32-exact uniform values in [-magnitude, magnitude] from a seeded stream. */
-export function seededTensor(shape: readonly number[], seed: number, magnitude = 1): Tensor {
-  const rng = new Rng(seed);
-  const n = shape.reduce((p, d) => p * d, 1);
-  return tensor(
-    shape,
-    Array.from({ length: n }, () => Math.fround(rng.uniform(-magnitude, magnitude))),
-  );
-}
+/** Float32-exact uniform test inputs: the reference's seeded generator. */
+export { uniformTensor as seededTensor } from '@coordattn/reference';
 
 /** Seeded float32 weights with random BN statistics and biases (so folding and biases are exercised). */
 export function seededWeights(graph: Graph, seed: number): Map<string, Tensor> {

@@ -122,6 +122,8 @@ export function verifyCompiled(
   }
   const outputs: OutputVerdict[] = [];
   if (!opts.kernelsOnly) {
+    // A second set of kernels: these take device values (textures on GL) where the per-kernel set
+    // took host arrays, and gpu.js kernels must keep one argument kind (toolchain notes §5).
     const whole = new Runtime(compiled.program, params, { mode });
     try {
       const host = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)]));

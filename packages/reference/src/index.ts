@@ -34,7 +34,7 @@ export {
   type WeightsManifestEntry,
 } from './weights.js';
 export { initWeights, type InitOptions } from './init.js';
-export { hashSeed, mulberry32, Rng } from './random.js';
+export { hashSeed, mulberry32, Rng, uniformTensor } from './random.js';
 export { decodeNpy, encodeNpy, readNpy, writeNpy } from './npy.js';
 export {
   assertClose,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashSeed, mulberry32, Rng } from './random.js';
+import { hashSeed, mulberry32, Rng, uniformTensor } from './random.js';
 
 describe('seeded PRNG', () => {
   it('mulberry32 gives a fixed stream per seed (frozen values: platform-independent)', () => {
@@ -27,6 +27,14 @@ describe('seeded PRNG', () => {
     expect(hashSeed(1, 'a.weight')).not.toBe(hashSeed(1, 'b.weight'));
     expect(hashSeed(1, 'a.weight')).not.toBe(hashSeed(2, 'a.weight'));
     expect(hashSeed(1, 'a.weight')).toBe(hashSeed(1, 'a.weight'));
+  });
+
+  it('uniformTensor: float32-exact values in [−m, m), the stream of Rng(seed)', () => {
+    const t = uniformTensor([2, 3], 5, 4);
+    const rng = new Rng(5);
+    expect(t.shape).toEqual([2, 3]);
+    expect(Array.from(t.data)).toEqual(Array.from({ length: 6 }, () => Math.fround(rng.uniform(-4, 4))));
+    expect(t.data.every((v) => v >= -4 && v < 4 && Math.fround(v) === v)).toBe(true);
   });
 });
 

@@ -5,6 +5,8 @@
  * 32-bit integer (Math.imul, >>>) except the final division by 2^32 and Box-Muller's log/cos/sin.
  */
 
+import { tensor, type Tensor } from './tensor.js';
+
 /** mulberry32: a uniform in [0, 1) per call. */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -67,4 +69,12 @@ export class Rng {
     for (let i = 0; i < n; i++) out[i] = this.uniform(lo, hi);
     return out;
   }
+}
+
+/** A tensor of float32-exact uniforms in [−magnitude, magnitude) from the stream of `seed`. */
+export function uniformTensor(shape: readonly number[], seed: number, magnitude = 1): Tensor {
+  const t = tensor(shape);
+  const rng = new Rng(seed);
+  for (let i = 0; i < t.data.length; i++) t.data[i] = Math.fround(rng.uniform(-magnitude, magnitude));
+  return t;
 }

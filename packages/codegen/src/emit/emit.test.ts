@@ -18,7 +18,13 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import { compile, float32Params, type Compiled } from '../compile.js';
-import { headlessGLAvailable, loadWeightsFile, RuntimeError } from '../runtime/runtime.js';
+import {
+  EXPECTED_BACKEND,
+  headlessGLAvailable,
+  loadWeightsFile,
+  RuntimeError,
+  type Mode,
+} from '../runtime/runtime.js';
 import { emitModule, kernelsReport, typeCheckModule, writeCompiledModule } from './emit.js';
 
 // Inside packages/codegen so that node resolves gpu.js and tsx from the written folders.
@@ -56,19 +62,13 @@ for (const mode of modes.split(',')) {
 }
 `;
 
-const BACKEND: Record<string, string> = {
-  cpu: 'CPUKernel',
-  webasm: 'WebAssemblyKernel',
-  headlessgl: 'HeadlessGLKernel',
-};
-
 function readF32(path: string): Float32Array {
   const b = readFileSync(path);
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 /** Runs the driver (already written into `dir`, with `in.bin`) in a child process; outputs by mode. */
-function runDriver(dir: string, modes: readonly string[]): Map<string, Float32Array> {
+function runDriver(dir: string, modes: readonly Mode[]): Map<string, Float32Array> {
   const child = spawnSync(
     process.execPath,
     ['--import', 'tsx', 'driver.ts', modes.join(','), 'in.bin', 'out-'],
@@ -81,7 +81,7 @@ function runDriver(dir: string, modes: readonly string[]): Map<string, Float32Ar
   expect(child.stderr).toBe('');
   expect(child.status).toBe(0);
   // The backend that really ran each mode (gpu.js falls back silently otherwise).
-  expect(child.stdout.trim().split('\n')).toEqual(modes.map((m) => `${m} ${BACKEND[m]}`));
+  expect(child.stdout.trim().split('\n')).toEqual(modes.map((m) => `${m} ${EXPECTED_BACKEND[m]}`));
   return new Map(modes.map((m) => [m, readF32(join(dir, `out-${m}.bin`))]));
 }
 
@@ -104,7 +104,7 @@ function expectClose(y: Float32Array, ref: Tensor, what: string): void {
  * Writes the driver and a seeded input into `dir`, checks that nothing there imports @coordattn/*,
  * runs it on `modes` in a child process and compares each output with the reference interpreter.
  */
-function runStandalone(dir: string, g: Graph, w: Weights, modes: readonly string[], seed: number): void {
+function runStandalone(dir: string, g: Graph, w: Weights, modes: readonly Mode[], seed: number): void {
   const { ref } = prepareRun(dir, g, w, seed);
   for (const f of ['driver.ts', 'model.ts', 'runtime.ts']) {
     for (const spec of importsOf(readFileSync(join(dir, f), 'utf8'))) {
@@ -198,7 +198,13 @@ describe('emitModule', () => {
   });
 
   it(`runs standalone in a child process (cpu, webasm${HEADLESSGL ? ', headlessgl' : ''}) and matches the reference`, () => {
-    runStandalone(CA_DIR, graph, weights, ['cpu', 'webasm', ...(HEADLESSGL ? ['headlessgl'] : [])], 11);
+    runStandalone(
+      CA_DIR,
+      graph,
+      weights,
+      ['cpu', 'webasm', ...(HEADLESSGL ? (['headlessgl'] as const) : [])],
+      11,
+    );
   });
 
   it('runs the emitted functions, not the sources kept in PROGRAM', () => {

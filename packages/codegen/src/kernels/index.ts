@@ -3,6 +3,7 @@
  * it names the arguments, runs the template, appends the epilogue and checks the index limits.
  */
 import { CoordattnError } from '@coordattn/ir';
+import { numel } from '@coordattn/reference';
 import type { LGraph, LNode, Template } from '../lower/lgraph.js';
 import { shapeOfValue } from '../lower/lgraph.js';
 import { channelConv1dTemplate, conv2dTemplate, linearTemplate } from './contraction.js';
@@ -40,10 +41,6 @@ export const TEMPLATES: Readonly<Record<Template, KernelTemplate>> = {
  * backends compute texture addresses in float, so a larger tensor would be addressed wrongly.
  */
 export const MAX_FLAT_INDEX = 2 ** 24;
-
-function numel(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
 
 function checkSize(node: LNode, what: string, shape: readonly number[]): void {
   const n = numel(shape);

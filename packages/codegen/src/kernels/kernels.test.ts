@@ -15,14 +15,13 @@ import { describeComparison, tensor, type Tensor } from '@coordattn/reference';
 import { opCase, opGraph, tensorData, type OpCase } from '@coordattn/reference/arbitraries';
 import { compile } from '../compile.js';
 import { OP_KERNELS } from '../lower/lgraph.js';
-import { Runtime } from '../runtime/runtime.js';
+import { EXPECTED_BACKEND, Runtime } from '../runtime/runtime.js';
 import { assertProperty, runsFor, seededWeights, TEST_MODES } from '../test-util.js';
 import { verifyCompiled, type VerifyResult } from '../verify.js';
 import { MAX_FLAT_INDEX } from './index.js';
 import { MUTATIONS, type Mutation } from './types.js';
 
 const FILE = 'src/kernels/kernels.test.ts';
-const BACKEND = { cpu: 'CPUKernel', webasm: 'WebAssemblyKernel', headlessgl: 'HeadlessGLKernel' } as const;
 
 /** A case with its input data: values in [-2, 2], float32-exact, no subnormals. */
 const withData = (c: fc.Arbitrary<OpCase>) =>
@@ -68,7 +67,7 @@ describe.each(TEST_MODES)('every op kernel vs the reference on %s', (mode) => {
         fc.property(caseFor(op), ({ oc, data, seed }) => {
           const r = check(oc, data, seed, mode);
           if (!r.pass) throw new Error(`${JSON.stringify(oc)}\n${explain(r)}`);
-          for (const k of r.kernels) expect(k.backend).toBe(BACKEND[mode]);
+          for (const k of r.kernels) expect(k.backend).toBe(EXPECTED_BACKEND[mode]);
         }),
         runsFor(mode),
         { file: FILE, test: `on ${mode} > ${op}` },
@@ -175,14 +174,14 @@ describe.each(TEST_MODES)('backend and float semantics on %s', (mode) => {
     const rt = new Runtime(c.program, new Map(), { mode });
     try {
       const y = rt.run({ x: new Float32Array([v, 1]) })['s'];
-      expect(rt.backends.get(c.program.kernels[0].name)).toBe(BACKEND[mode]);
+      expect(rt.backends.get(c.program.kernels[0].name)).toBe(EXPECTED_BACKEND[mode]);
       return y[0];
     } finally {
       rt.destroy();
     }
   };
 
-  it(`runs on ${BACKEND[mode]} (a silent fallback would fail here)`, () => {
+  it(`runs on ${EXPECTED_BACKEND[mode]} (a silent fallback would fail here)`, () => {
     expect(double(0.5)).toBe(1);
   });
 

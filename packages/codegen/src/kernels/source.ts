@@ -10,14 +10,7 @@
 import { CoordattnError, type ActivationName } from '@coordattn/ir';
 import type { Epilogue } from '../lower/lgraph.js';
 
-/** gpu.js output / input size [x, y, z] of a logical shape. */
-export function dims3(shape: readonly number[]): [number, number, number] {
-  const r = shape.length;
-  const x = r >= 1 ? shape[r - 1] : 1;
-  const y = r >= 2 ? shape[r - 2] : 1;
-  const z = shape.slice(0, Math.max(0, r - 2)).reduce((p, d) => p * d, 1);
-  return [x, y, z];
-}
+export { dims3 } from '../runtime/runtime.js';
 
 /** Sum expression of terms, dropping literal zeros. */
 function sum(terms: string[]): string {

@@ -249,10 +249,6 @@ export function removeNode(g: LGraph, node: LNode): void {
   g.nodes = g.nodes.filter((n) => n !== node);
 }
 
-export function sameShapes(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
 /** Records that `pass` changed `node` (once). */
 export function mark(node: LNode, pass: string): void {
   if (!node.passes.includes(pass)) node.passes.push(pass);

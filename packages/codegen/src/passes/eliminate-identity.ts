@@ -1,4 +1,12 @@
-import { mark, producerOf, reads, removeNode, replaceUses, type LGraph } from '../lower/lgraph.js';
+import {
+  mark,
+  producerOf,
+  reads,
+  removeNode,
+  replaceUses,
+  shapeOfValue,
+  type LGraph,
+} from '../lower/lgraph.js';
 
 /**
  * dropout and identity (inference no-ops) become aliases of their input. A flatten / reshape of a
@@ -24,7 +32,7 @@ export function eliminateIdentity(g: LGraph): void {
   for (const node of [...g.nodes]) {
     const src = node.inputs[0];
     if (node.op === 'flatten' || node.op === 'reshape') {
-      const from = inputShape(g, src);
+      const from = shapeOfValue(g, src);
       const squeezed =
         from.length === 4 &&
         from[2] === 1 &&
@@ -51,10 +59,6 @@ export function eliminateIdentity(g: LGraph): void {
       }
     }
   }
-}
-
-function inputShape(g: LGraph, id: string): number[] {
-  return producerOf(g, id)?.shape ?? g.inputs.find((i) => i.name === id)!.shape;
 }
 
 /** The IR paths of an eliminated node are recorded on the kernel that produces its input (if any). */

@@ -1,12 +1,5 @@
-import {
-  mark,
-  producerOf,
-  removeNode,
-  sameShapes,
-  useCounts,
-  type LGraph,
-  type LNode,
-} from '../lower/lgraph.js';
+import { mark, producerOf, removeNode, useCounts, type LGraph, type LNode } from '../lower/lgraph.js';
+import { sameShape } from '@coordattn/reference';
 
 /**
  * An `elementwise` node (activation, scale, add, mul) whose input 0 has no other reader and the same
@@ -30,7 +23,7 @@ export function fuseEpilogue(g: LGraph): void {
 
 function fusibleProducer(g: LGraph, e: LNode, id: string): LNode | undefined {
   const p = producerOf(g, id);
-  if (!p || useCounts(g).get(id) !== 1 || !sameShapes(p.shape, e.shape)) return undefined;
+  if (!p || useCounts(g).get(id) !== 1 || !sameShape(p.shape, e.shape)) return undefined;
   return p;
 }
 

@@ -1,12 +1,5 @@
-import {
-  mark,
-  producerOf,
-  removeNode,
-  sameShapes,
-  shapeOfValue,
-  useCounts,
-  type LGraph,
-} from '../lower/lgraph.js';
+import { mark, producerOf, removeNode, shapeOfValue, useCounts, type LGraph } from '../lower/lgraph.js';
+import { sameShape } from '@coordattn/reference';
 
 /**
  * A gate kernel — `elementwise` whose epilogue is only multiplications by other values
@@ -23,7 +16,7 @@ export function fuseGate(g: LGraph): void {
       continue;
     if (!gate.epilogue.every((s) => s.kind === 'binary' && s.operand !== gate.id)) continue;
     if (useCounts(g).get(gate.id) !== 1) continue;
-    if (!sameShapes(shapeOfValue(g, gate.inputs[0]), gate.shape)) continue;
+    if (!sameShape(shapeOfValue(g, gate.inputs[0]), gate.shape)) continue;
     conv.inputs = [gate.inputs[0], ...conv.inputs.slice(1)];
     conv.prologue = gate.epilogue.map((s) => (s.kind === 'binary' ? s.operand : ''));
     conv.nodes = [...gate.nodes, ...conv.nodes];

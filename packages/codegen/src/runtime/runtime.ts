@@ -134,6 +134,15 @@ function numel(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
 }
 
+/**
+ * gpu.js size [x, y, z] of a logical shape: x = last axis, y = the one before (1 if none), z = the
+ * product of the leading axes (NCHW → [W, H, N·C]). Kernel outputs and value inputs use it.
+ */
+export function dims3(shape: readonly number[]): [number, number, number] {
+  const r = shape.length;
+  return [r >= 1 ? shape[r - 1] : 1, r >= 2 ? shape[r - 2] : 1, numel(shape.slice(0, Math.max(0, r - 2)))];
+}
+
 /** Reads a kernel result (texture or nested arrays) into one flat row-major Float32Array. */
 export function readBack(v: unknown, shape: readonly number[]): Float32Array {
   const arr = hasToArray(v) ? v.toArray() : v;
@@ -226,9 +235,7 @@ export class Runtime {
           `input '${i.name}' has ${data.length} values, expected ${numel(i.shape)} for shape [${i.shape.join(',')}]`,
         );
       }
-      const s = i.shape;
-      const dims = [s[s.length - 1] ?? 1, s.length >= 2 ? s[s.length - 2] : 1, numel(s.slice(0, -2))];
-      values.set(i.name, makeInput(data, dims));
+      values.set(i.name, makeInput(data, dims3(i.shape)));
     }
     return values;
   }
