@@ -36,6 +36,10 @@ export const ERROR_CODES = {
   E_KERNEL: 'kernel error',
   /** A requested execution backend that is unavailable or fell back to another. */
   E_BACKEND: 'backend unavailable',
+  /** A file that is not a well-formed ONNX model: bad protobuf, bad lengths, cycles, dangling names. */
+  E_ONNX: 'malformed ONNX model',
+  /** A well-formed ONNX model using an op, attribute value or dtype that coordattn does not support. */
+  E_UNSUPPORTED: 'unsupported ONNX construct',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

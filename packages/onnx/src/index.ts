@@ -3,4 +3,5 @@
  * built-ins: the browser can use it) into a shape-checked IR graph plus its weights; export writes
  * an IR graph and weights as an ONNX model (opset 17) that onnxruntime runs.
  */
-export {};
+export * from './import/index.js';
+export * from './export/index.js';
