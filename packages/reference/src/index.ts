@@ -41,6 +41,7 @@ export {
   compare,
   describeComparison,
   FLOAT32_BASE_REDUCTION,
+  FLOAT32_NETWORK_TOLERANCE,
   FLOAT32_TOLERANCE,
   float32Tolerance,
   FLOAT64_TOLERANCE,

@@ -22,6 +22,15 @@ export interface Tolerance {
 export const FLOAT64_TOLERANCE: Tolerance = { rtol: 1e-5, atolScale: 1e-6 };
 export const FLOAT32_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-6 };
 
+/**
+ * Whole float32 networks against a float32 framework (PyTorch): rounding compounds over ~50 layers,
+ * and a logit that cancels to near zero carries the error of its large terms. Calibrated on the
+ * ONNX test data: onnxruntime and PyTorch, two independent float32 runtimes, differ by up to
+ * 6.3e-6·max|ref| on MobileNetV2 0.35 (64×64, 10 logits); atolScale 1e-5 admits that and nothing
+ * much larger (a network with one activation changed fails by orders of magnitude).
+ */
+export const FLOAT32_NETWORK_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-5 };
+
 /** Reduction length up to which a float32 kernel keeps FLOAT32_TOLERANCE unchanged. */
 export const FLOAT32_BASE_REDUCTION = 1024;
 

@@ -31,7 +31,10 @@ function refKey(r: PRef): string {
   return r.node.kind === 'node' ? `${r.node.id}:${r.out}` : `in:${r.node.name}`;
 }
 
-function classify(nodes: readonly PNode[], x: PRef): { kind: BlockKind; config: Record<string, unknown> } | undefined {
+function classify(
+  nodes: readonly PNode[],
+  x: PRef,
+): { kind: BlockKind; config: Record<string, unknown> } | undefined {
   const count = (...ops: string[]): number => nodes.filter((n) => ops.includes(n.op)).length;
   const first = (op: string): PNode | undefined => nodes.find((n) => n.op === op);
   const c = shapeOf(x)[1]?.toInt();
@@ -39,25 +42,60 @@ function classify(nodes: readonly PNode[], x: PRef): { kind: BlockKind; config: 
   if (gates === 0) return undefined;
   const convs = count('conv2d');
   const overs = new Set(nodes.filter((n) => n.op === 'directional_mean').map((n) => n.attrs.over));
-  if (overs.size === 2 && count('directional_mean') === 2 && count('concat') === 1 && count('split') === 1 && gates === 2 && convs === 3) {
-    const conv1 = nodes.find((n) => n.op === 'conv2d' && n.inputs[0].node.kind === 'node' && n.inputs[0].node.op === 'concat');
+  if (
+    overs.size === 2 &&
+    count('directional_mean') === 2 &&
+    count('concat') === 1 &&
+    count('split') === 1 &&
+    gates === 2 &&
+    convs === 3
+  ) {
+    const conv1 = nodes.find(
+      (n) => n.op === 'conv2d' && n.inputs[0].node.kind === 'node' && n.inputs[0].node.op === 'concat',
+    );
     const split = first('split');
     const act = split?.inputs[0].node;
-    return { kind: 'ca', config: { channels: c, mid: conv1?.attrs.outChannels, activation: act?.kind === 'node' ? act.op : undefined } };
+    return {
+      kind: 'ca',
+      config: {
+        channels: c,
+        mid: conv1?.attrs.outChannels,
+        activation: act?.kind === 'node' ? act.op : undefined,
+      },
+    };
   }
-  if (count('global_avg_pool') === 1 && count('global_max_pool') === 1 && count('linear') === 4 && convs <= 1) {
+  if (
+    count('global_avg_pool') === 1 &&
+    count('global_max_pool') === 1 &&
+    count('linear') === 4 &&
+    convs <= 1
+  ) {
     const fc = first('linear');
     return { kind: 'cbam', config: { channels: c, squeeze: fc?.attrs.outFeatures, spatial: convs === 1 } };
   }
-  if ((convs === 2 || convs === 3) && count('channel_reduce') === 2 * convs && gates === convs && count('permute') >= 4) {
+  if (
+    (convs === 2 || convs === 3) &&
+    count('channel_reduce') === 2 * convs &&
+    gates === convs &&
+    count('permute') >= 4
+  ) {
     const conv = first('conv2d');
-    return { kind: 'triplet', config: { channels: c, kernel: (conv?.attrs.kernel as number[] | undefined)?.[0], branches: convs } };
+    return {
+      kind: 'triplet',
+      config: { channels: c, kernel: (conv?.attrs.kernel as number[] | undefined)?.[0], branches: convs },
+    };
   }
   if (count('global_avg_pool') === 1 && count('channel_conv1d') === 1 && gates === 1 && nodes.length <= 6) {
     return { kind: 'eca', config: { channels: c, kernel: first('channel_conv1d')?.attrs.kernel } };
   }
   const contractions = nodes.filter((n) => n.op === 'conv2d' || n.op === 'linear');
-  if (count('global_avg_pool') === 1 && contractions.length === 2 && gates === 1 && count('mul') === 1 && nodes.length <= 10) {
+  if (
+    count('global_avg_pool') === 1 &&
+    contractions.length === 2 &&
+    gates === 1 &&
+    count('mul') === 1 &&
+    nodes.length <= 10
+  ) {
     const sq = contractions[0].attrs.outChannels ?? contractions[0].attrs.outFeatures;
     const gate = nodes.find((n) => GATES.has(n.op))?.op;
     return { kind: 'se', config: { channels: c, squeeze: sq, gate } };
@@ -77,7 +115,10 @@ export function recogniseBlocks(pg: PendingGraph): RecognisedBlock[] | undefined
   const outputs = new Set(pg.outputs.map((o) => refKey(o.ref)));
   const assigned = new Set<PNode>();
   const found: RecognisedBlock[] = [];
-  const consumers = (r: PRef): PNode[] => (r.node.kind === 'node' ? (uses.get(refKey(r)) ?? []).map((u) => u.node) : live.filter((n) => n.inputs.some((i) => i.node === r.node)));
+  const consumers = (r: PRef): PNode[] =>
+    r.node.kind === 'node'
+      ? (uses.get(refKey(r)) ?? []).map((u) => u.node)
+      : live.filter((n) => n.inputs.some((i) => i.node === r.node));
   for (let e = live.length - 1; e >= 0; e--) {
     const end = live[e];
     if (!ENDS.has(end.op) || assigned.has(end)) continue;
@@ -131,7 +172,12 @@ export function recogniseBlocks(pg: PendingGraph): RecognisedBlock[] | undefined
     const mods = best.nodes.flatMap((n) => n.origin.map((o) => modulePathOf(o.name)));
     const k = found.filter((b) => b.kind === best!.kind).length;
     const common = mods.every((p) => p !== undefined) ? commonModule(mods as string[]) : '';
-    found.push({ kind: best.kind, path: common !== '' ? common : `${best.kind}_${k}`, config: best.config, nodes: best.nodes });
+    found.push({
+      kind: best.kind,
+      path: common !== '' ? common : `${best.kind}_${k}`,
+      config: best.config,
+      nodes: best.nodes,
+    });
   }
   return found.reverse();
 }

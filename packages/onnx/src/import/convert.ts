@@ -885,21 +885,27 @@ const expand: Converter = (c, n, ins) => {
 const equal: Converter = (c, n, ins) => {
   const a = need(n, ins, 0);
   const b = need(n, ins, 1);
-  if (a.kind === 'dyn' || b.kind === 'dyn') throw unsupported(n, 'Equal of computed tensors', 'constants (shape arithmetic)');
-  const d = (v: Exclude<Val, { kind: 'dyn' }>): Dim[] => (v.kind === 'int' ? [...v.data] : Array.from(v.data, (x) => Dim.const(x)));
+  if (a.kind === 'dyn' || b.kind === 'dyn')
+    throw unsupported(n, 'Equal of computed tensors', 'constants (shape arithmetic)');
+  const d = (v: Exclude<Val, { kind: 'dyn' }>): Dim[] =>
+    v.kind === 'int' ? [...v.data] : Array.from(v.data, (x) => Dim.const(x));
   const shape = broadcastShapes(n, a.shape, b.shape);
-  if (numelOf(a.shape) !== numelOf(shape) && numelOf(a.shape) !== 1) throw unsupported(n, 'Equal with broadcasting of the first operand');
+  if (numelOf(a.shape) !== numelOf(shape) && numelOf(a.shape) !== 1)
+    throw unsupported(n, 'Equal with broadcasting of the first operand');
   const da = d(a);
   const db = d(b);
   const at = (xs: Dim[], i: number): Dim => xs[xs.length === 1 ? 0 : i];
-  const data = Array.from({ length: numelOf(shape) }, (_, i) => Dim.const(at(da, i).equals(at(db, i)) ? 1 : 0));
+  const data = Array.from({ length: numelOf(shape) }, (_, i) =>
+    Dim.const(at(da, i).equals(at(db, i)) ? 1 : 0),
+  );
   return [{ kind: 'int', shape, data }];
 };
 
 /** Where over constants: cond ? x : y elementwise (same shapes, or scalars). */
 const where_: Converter = (c, n, ins) => {
   const [cond, x, y] = [need(n, ins, 0), need(n, ins, 1), need(n, ins, 2)];
-  if (cond.kind === 'dyn' || x.kind === 'dyn' || y.kind === 'dyn') throw unsupported(n, 'Where over computed tensors', 'constants (shape arithmetic)');
+  if (cond.kind === 'dyn' || x.kind === 'dyn' || y.kind === 'dyn')
+    throw unsupported(n, 'Where over computed tensors', 'constants (shape arithmetic)');
   const shape = broadcastShapes(n, broadcastShapes(n, cond.shape, x.shape), y.shape);
   const size = numelOf(shape);
   const flat = (v: Exclude<Val, { kind: 'dyn' }>): Dim[] => {
@@ -913,7 +919,13 @@ const where_: Converter = (c, n, ins) => {
   const ys = flat(y);
   const data = cs.map((cv, i) => (cv.toInt() !== 0 ? xs[i] : ys[i]));
   if (x.kind === 'float' || y.kind === 'float') {
-    return [{ kind: 'float', shape, data: Float32Array.from(concreteInts({ kind: 'int', shape, data }, 'Where', where(n))) }];
+    return [
+      {
+        kind: 'float',
+        shape,
+        data: Float32Array.from(concreteInts({ kind: 'int', shape, data }, 'Where', where(n))),
+      },
+    ];
   }
   return [{ kind: 'int', shape, data }];
 };
@@ -922,9 +934,14 @@ const where_: Converter = (c, n, ins) => {
 const pad: Converter = (c, n, ins) => {
   const x = need(n, ins, 0);
   const mode = attrString(n, 'mode', 'constant');
-  const pads = c.opset >= 11 ? (ins[1] ? concreteInts(ins[1], 'pads', where(n)) : []) : (attrInts(n, 'pads') ?? []);
+  const pads =
+    c.opset >= 11 ? (ins[1] ? concreteInts(ins[1], 'pads', where(n)) : []) : (attrInts(n, 'pads') ?? []);
   if (pads.every((p) => p === 0)) return [x];
-  throw unsupported(n, `Pad (${mode}) by [${pads.join(',')}]`, 'zero pads (padding belongs in the Conv or pool that follows)');
+  throw unsupported(
+    n,
+    `Pad (${mode}) by [${pads.join(',')}]`,
+    'zero pads (padding belongs in the Conv or pool that follows)',
+  );
 };
 
 const passThrough: Converter = (c, n, ins) => [need(n, ins, 0)];

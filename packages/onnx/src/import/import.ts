@@ -73,10 +73,14 @@ export function checkExternalLocation(location: string, tensor: string): void {
     /^[A-Za-z]:/.test(location) ||
     location.split(/[/\\]/).some((p) => p === '..');
   if (bad) {
-    throw new CoordattnError('E_ONNX', `external data location '${location.slice(0, 200)}' leaves the model's folder`, {
-      path: `initializer '${tensor}'`,
-      expected: "a relative path inside the model's own directory, without '..'",
-    });
+    throw new CoordattnError(
+      'E_ONNX',
+      `external data location '${location.slice(0, 200)}' leaves the model's folder`,
+      {
+        path: `initializer '${tensor}'`,
+        expected: "a relative path inside the model's own directory, without '..'",
+      },
+    );
   }
 }
 
@@ -84,9 +88,13 @@ function resolveTensor(t: OnnxTensor, opts: ImportOptions): OnnxTensor {
   if (t.data || !t.external) return t;
   checkExternalLocation(t.external.location, t.name);
   if (!opts.readExternal) {
-    throw new CoordattnError('E_ONNX', 'tensor data is stored outside the file, and no folder was given to read it from', {
-      path: `initializer '${t.name}'`,
-    });
+    throw new CoordattnError(
+      'E_ONNX',
+      'tensor data is stored outside the file, and no folder was given to read it from',
+      {
+        path: `initializer '${t.name}'`,
+      },
+    );
   }
   const bytes = opts.readExternal(t.external, t.name);
   const size = t.dims.reduce((p, d) => p * d, 1);
@@ -95,7 +103,8 @@ function resolveTensor(t: OnnxTensor, opts: ImportOptions): OnnxTensor {
 
 function tensorVal(t: OnnxTensor, key: string | undefined): Val {
   const data = t.data!;
-  if (data.kind === 'float') return { kind: 'float', shape: t.dims, data: data.values, ...(key ? { key } : {}) };
+  if (data.kind === 'float')
+    return { kind: 'float', shape: t.dims, data: data.values, ...(key ? { key } : {}) };
   return { kind: 'int', shape: t.dims, data: data.values.map((v) => Dim.const(v)) };
 }
 
@@ -123,9 +132,13 @@ function orderNodes(m: OnnxModel, file: string): OnnxNode[] {
     for (const i of n.inputs) {
       if (i === '' || defined.has(i)) continue;
       if (!producer.has(i)) {
-        throw new CoordattnError('E_ONNX', `input '${i.slice(0, 200)}' is produced by no node, initializer or graph input`, {
-          path: `${file}: ${describeOnnx([n])}`,
-        });
+        throw new CoordattnError(
+          'E_ONNX',
+          `input '${i.slice(0, 200)}' is produced by no node, initializer or graph input`,
+          {
+            path: `${file}: ${describeOnnx([n])}`,
+          },
+        );
       }
       k++;
       const list = waiting.get(i);
@@ -158,7 +171,9 @@ function orderNodes(m: OnnxModel, file: string): OnnxNode[] {
   }
   for (const o of m.outputs) {
     if (!producer.has(o.name) && !defined.has(o.name)) {
-      throw new CoordattnError('E_ONNX', `graph output '${o.name.slice(0, 200)}' is produced by no node`, { path: file });
+      throw new CoordattnError('E_ONNX', `graph output '${o.name.slice(0, 200)}' is produced by no node`, {
+        path: file,
+      });
     }
   }
   return order;
@@ -185,11 +200,14 @@ function inputShape(v: OnnxValueInfo, opts: ImportOptions, file: string): Shape 
   }
   return v.dims.map((d, i) => {
     if (typeof d === 'number') return Dim.const(d);
-    const name = d === undefined ? (i === 0 ? 'N' : `${symbolName(v.name)}_d${i}`) : i === 0 ? 'N' : symbolName(d);
+    const name =
+      d === undefined ? (i === 0 ? 'N' : `${symbolName(v.name)}_d${i}`) : i === 0 ? 'N' : symbolName(d);
     const bound = opts.dims?.[name] ?? (d !== undefined ? opts.dims?.[d] : undefined);
     if (bound !== undefined) {
       if (!Number.isInteger(bound) || bound < 1) {
-        throw new CoordattnError('E_OPTION', `dim ${name} = ${bound} is not a positive integer`, { path: `--dim ${name}` });
+        throw new CoordattnError('E_OPTION', `dim ${name} = ${bound} is not a positive integer`, {
+          path: `--dim ${name}`,
+        });
       }
       return Dim.const(bound);
     }
@@ -208,7 +226,8 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
   const inputNames = new Map<string, string>();
   for (const v of m.inputs) {
     const name = sanitizeComponent(v.name);
-    if (inputNames.has(name)) throw new CoordattnError('E_ONNX', `duplicate graph input '${v.name}'`, { path: file });
+    if (inputNames.has(name))
+      throw new CoordattnError('E_ONNX', `duplicate graph input '${v.name}'`, { path: file });
     inputNames.set(name, v.name);
     values.set(v.name, { kind: 'dyn', ref: pg.input(name, inputShape(v, opts, file)) });
   }
@@ -219,7 +238,8 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
     pg,
     opset: m.opset,
     tensorFromAttr: (t, where) => {
-      if (!t.data) throw new CoordattnError('E_UNSUPPORTED', 'a Constant with external data', { path: where });
+      if (!t.data)
+        throw new CoordattnError('E_UNSUPPORTED', 'a Constant with external data', { path: where });
       return tensorVal(t, undefined);
     },
     useCount: (name) => useCounts.get(name) ?? 0,
@@ -241,14 +261,20 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
     n.outputs.forEach((o, i) => {
       if (o === '') return;
       const v = outs[i];
-      if (!v) throw new CoordattnError('E_UNSUPPORTED', `output ${i} of ${n.opType} is not supported`, { path: describeOnnx([n]) });
+      if (!v)
+        throw new CoordattnError('E_UNSUPPORTED', `output ${i} of ${n.opType} is not supported`, {
+          path: describeOnnx([n]),
+        });
       values.set(o, v);
     });
   }
   for (const o of m.outputs) {
     const v = values.get(o.name)!;
     if (v.kind !== 'dyn') {
-      throw new CoordattnError('E_UNSUPPORTED', `graph output '${o.name}' is a constant`, { path: file, expected: 'outputs computed from the inputs' });
+      throw new CoordattnError('E_UNSUPPORTED', `graph output '${o.name}' is a constant`, {
+        path: file,
+        expected: 'outputs computed from the inputs',
+      });
     }
     checkDeclared(o, valShape(v), file);
     pg.outputs.push({ name: o.name, ref: v.ref });
@@ -261,11 +287,17 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
 
 function checkDeclared(o: OnnxValueInfo, s: Shape, file: string): void {
   if (!o.dims) return;
-  const bad = o.dims.length !== s.length || o.dims.some((d, i) => typeof d === 'number' && s[i].toInt() !== undefined && s[i].toInt() !== d);
+  const bad =
+    o.dims.length !== s.length ||
+    o.dims.some((d, i) => typeof d === 'number' && s[i].toInt() !== undefined && s[i].toInt() !== d);
   if (bad) {
-    throw new CoordattnError('E_ONNX', `graph output '${o.name}' is declared [${o.dims.map((d) => d ?? '?').join(',')}] but the graph computes [${s.map((d) => d.toString()).join(',')}]`, {
-      path: file,
-    });
+    throw new CoordattnError(
+      'E_ONNX',
+      `graph output '${o.name}' is declared [${o.dims.map((d) => d ?? '?').join(',')}] but the graph computes [${s.map((d) => d.toString()).join(',')}]`,
+      {
+        path: file,
+      },
+    );
   }
 }
 
@@ -291,7 +323,8 @@ function emit(
     moduleOf.set(n, mods.every((p) => p !== undefined) ? commonModule(mods as string[]) : undefined);
   }
   const perModule = new Map<string, number>();
-  for (const mod of moduleOf.values()) if (mod !== undefined) perModule.set(mod, (perModule.get(mod) ?? 0) + 1);
+  for (const mod of moduleOf.values())
+    if (mod !== undefined) perModule.set(mod, (perModule.get(mod) ?? 0) + 1);
   const blockOf = new Map<PNode, RecognisedBlock>();
   for (const b of blocks) for (const n of b.nodes) blockOf.set(n, b);
 
@@ -347,7 +380,10 @@ function emit(
         const w = n.weights.get(local);
         const p = g.params.get(id)!;
         const want = p.shape.map((d) => d.toInt());
-        if (!w) throw new CoordattnError('E_ONNX', `no data for weight '${local}'`, { path: describeOnnx(n.origin) });
+        if (!w)
+          throw new CoordattnError('E_ONNX', `no data for weight '${local}'`, {
+            path: describeOnnx(n.origin),
+          });
         if (want.length !== w.shape.length || want.some((d, i) => d !== w.shape[i])) {
           throw new CoordattnError('E_SHAPE', `weight '${local}' has shape [${w.shape.join(',')}]`, {
             path: describeOnnx(n.origin),
@@ -376,7 +412,8 @@ function emit(
       `${unnamed} of ${m.nodes.length} ONNX nodes have names without torch module scopes: their IR paths come from the node names or op types, and per-module grouping cannot be recovered for them`,
     );
   }
-  if (searchCut) assumptions.push('the graph is too large for attention-block recognition: no blocks are reported');
+  if (searchCut)
+    assumptions.push('the graph is too large for attention-block recognition: no blocks are reported');
   assumptions.push(
     'provenance (module vs functional call) is inferred from ONNX op types, not read from PyTorch: presets that count by module calls (thop, ptflops) are approximate on imported models',
   );

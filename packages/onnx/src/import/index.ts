@@ -1,4 +1,10 @@
-export { importOnnx, checkExternalLocation, type ImportNotes, type ImportOptions, type ImportResult } from './import.js';
+export {
+  importOnnx,
+  checkExternalLocation,
+  type ImportNotes,
+  type ImportOptions,
+  type ImportResult,
+} from './import.js';
 export { decodeModel, LIMITS, type ExternalRef, type OnnxModel, type OnnxNode } from './proto.js';
 export { SUPPORTED_OPS } from './convert.js';
 export { LIFT_RULES, type LiftRule } from './lift.js';
