@@ -23,10 +23,11 @@ export const COLUMN_DOCS: Columns<string> = {
   macs: 'multiply-accumulates of conv and linear layers: N·Cout·(Cin/g)·kh·kw·Ho·Wo, in·numel(out)',
   biasAdds: 'one add per output element of a conv / linear layer with bias',
   normOps: 'batch-norm at inference: 2 per element (running statistics folded into one scale and one shift)',
-  elementwise: 'add / mul / scale: one operation per (broadcast) output element',
+  elementwise: 'add / sub / mul / div / scale / offset: one operation per (broadcast) output element',
   activations: 'sigmoid, hard-sigmoid, hard-swish, swish: one evaluation per element',
   reductions: 'input elements read by average pools and mean reductions',
-  comparisons: 'relu (1 per element), relu6 (2: clamp at 0 and 6), max pools and max reductions (1 per read)',
+  comparisons:
+    'relu (1 per element), relu6 (2: clamp at 0 and 6), clip (1 per bound set), max pools and max reductions (1 per read)',
 };
 
 const ZERO = Dim.const(0);

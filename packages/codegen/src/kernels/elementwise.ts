@@ -1,6 +1,6 @@
 /**
  * Elementwise templates: `elementwise` (read input 0 broadcast at the output coordinates; the
- * activation / scale / add / mul steps are its epilogue) and `batch_norm` (inference-mode BN from the
+ * activation / clip / scale / offset / add / sub / mul / div steps are its epilogue) and `batch_norm` (inference-mode BN from the
  * raw statistics, used when BN folding is off or has no producer to fold into).
  */
 import type { ConcreteAttrs } from '@coordattn/reference';

@@ -16,7 +16,7 @@ import {
   globalPoolTemplate,
   windowPoolTemplate,
 } from './pools.js';
-import { dims3, epilogueLines, identifier, outputCoords } from './source.js';
+import { dims3, epilogueKey, epilogueLines, identifier, outputCoords } from './source.js';
 import type { ArgRef, KernelArg, KernelDesc, KernelTemplate, Mutation } from './types.js';
 
 export const TEMPLATES: Readonly<Record<Template, KernelTemplate>> = {
@@ -101,15 +101,14 @@ export function buildKernel(g: LGraph, node: LNode, mutation: Mutation = 'none')
   const usesOC = lines.some((l) => l.includes('this.constants.OC'));
   const constants = { ...(usesOC ? { OC: node.shape[1] } : {}), ...result.constants };
   const allArgs = [...args, ...params];
+  // The pieces of one split share its anchor: the piece number tells them apart.
   const name = identifier(
     node.template,
-    node.anchor + (node.template === 'slice' ? `_${node.attrs.piece as number}` : ''),
+    node.anchor + (node.op === 'split' ? `_${node.attrs.piece as number}` : ''),
   );
   const body = [...lines, ...result.body, ...epi, 'return v;'];
   const source = `function ${name}(${allArgs.map((a) => a.name).join(', ')}) {\n${body.map((l) => `  ${l}`).join('\n')}\n}`;
-  const epiKey = node.epilogue
-    .map((s) => (s.kind === 'act' ? s.fn : s.kind === 'scale' ? `scale${s.factor}` : `${s.op}`))
-    .join('+');
+  const epiKey = node.epilogue.map(epilogueKey).join('+');
   const cacheKey = [
     node.template,
     node.op,

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoordattnError, GraphBuilder, OP_NAMES, type OpName } from '@coordattn/ir';
 import { describeComparison, tensor, type Tensor } from '@coordattn/reference';
-import { opCase, opGraph, tensorData, type OpCase } from '@coordattn/reference/arbitraries';
+import { caseData, opCase, opGraph, type OpCase } from '@coordattn/reference/arbitraries';
 import { compile } from '../compile.js';
 import { OP_KERNELS } from '../lower/lgraph.js';
 import { EXPECTED_BACKEND, Runtime } from '../runtime/runtime.js';
@@ -23,12 +23,12 @@ import { MUTATIONS, type Mutation } from './types.js';
 
 const FILE = 'src/kernels/kernels.test.ts';
 
-/** A case with its input data: values in [-2, 2], float32-exact, no subnormals. */
+/** A case with its input data: values in [-2, 2] (unless the case says otherwise), float32-exact, no subnormals. */
 const withData = (c: fc.Arbitrary<OpCase>) =>
   c.chain((oc) =>
     fc.record({
       oc: fc.constant(oc),
-      data: fc.tuple(...oc.inputs.map((s) => tensorData(s, { magnitude: 2 }))),
+      data: caseData(oc, { magnitude: 2 }),
       seed: fc.integer({ min: 1, max: 1 << 20 }),
     }),
   );
@@ -153,6 +153,71 @@ describe('kernel sources follow the gpu.js rules', () => {
     expect(() => compile(b.build(), new Map())).toThrow(
       /E_KERNEL at tiny: constant 1e-320 is not a normal float32 number/,
     );
+  });
+
+  it('split and slice along a leading axis (folded into z) read the right rows', () => {
+    // [3, 2, 2, 2]: the batch coordinate n is multiplied by C = 2 in the z index, so an offset on n
+    // must be parenthesised: x0[(n + 1) * 2 + c], not x0[n + 1 * 2 + c].
+    const b = new GraphBuilder();
+    const x = b.input('x', [3, 2, 2, 2]);
+    const pieces = b.opMulti('split', x, { axis: 0, sizes: [1, 2] }, { name: 'split' });
+    pieces.forEach((p) => b.output(p));
+    b.output(b.op('slice', x, { axis: 0, start: 1, end: 9, step: 2 }, { name: 'odd' }));
+    b.output(b.op('slice', x, { axis: 1, start: 1, end: 2 }, { name: 'c1' }));
+    const graph = b.build();
+    const data = Float64Array.from({ length: 24 }, (_, i) => i);
+    for (const mode of TEST_MODES) {
+      const r = verifyCompiled(
+        graph,
+        compile(graph, new Map()),
+        new Map(),
+        { x: tensor([3, 2, 2, 2], data) },
+        mode,
+      );
+      expect(r.pass, explain(r)).toBe(true);
+    }
+    const src = compile(graph, new Map())
+      .program.kernels.map((k) => k.source)
+      .join('\n');
+    expect(src).toContain('x0[(n + 1) * 2 + c]');
+    // A size-1 output axis has the literal coordinate 0: its read index folds to a literal (GL
+    // rejects `x0[0 + 1]`).
+    const one = new GraphBuilder();
+    const y = one.input('x', [2, 1, 1, 2]);
+    one.opMulti('split', y, { axis: 0, sizes: [1, 1] }, { name: 'split' }).forEach((p) => one.output(p));
+    const g1 = one.build();
+    expect(compile(g1, new Map()).program.kernels[1].source).toContain('x0[1][0][x]');
+    for (const mode of TEST_MODES) {
+      const r = verifyCompiled(
+        g1,
+        compile(g1, new Map()),
+        new Map(),
+        { x: tensor([2, 1, 1, 2], [1, 2, 3, 4]) },
+        mode,
+      );
+      expect(r.pass, explain(r)).toBe(true);
+    }
+  });
+
+  it('clip, offset, sub and div are epilogue lines', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 4, 3, 3]);
+    const g = b.op('global_avg_pool', x, {}, { name: 'pool' });
+    const c = b.op('clip', b.op('offset', g, { value: 3 }, { name: 'off' }), { min: 0.5 }, { name: 'lo' });
+    const q = b.op('div', [b.op('sub', [x, g], {}, { name: 'centre' }), c], {}, { name: 'q' });
+    b.output(b.op('clip', q, { min: -1, max: 1 }, { name: 'both' }));
+    b.output(b.op('clip', x, { max: 0.25 }, { name: 'hi' }));
+    const kernels = compile(b.build(), new Map()).program.kernels;
+    const src = kernels.map((k) => k.source).join('\n');
+    expect(src).toContain('v = v + 3.0; // offset (off)');
+    expect(src).toContain('v = Math.max(v, 0.5); // clip (lo)');
+    expect(src).toContain('v = v - e0[z][0][0]; // sub (centre)');
+    expect(src).toContain('v = v / e1[z][0][0]; // div (q)');
+    expect(src).toContain('v = Math.min(Math.max(v, -1.0), 1.0); // clip (both)');
+    expect(src).toContain('v = Math.min(v, 0.25); // clip (hi)');
+    // The pool has two readers, so it stays alone; offset + clip, and centre − pool, / lo,
+    // clip(−1, 1) each run as one kernel (sub and div fuse through their input 0).
+    expect(kernels.map((k) => k.nodes)).toEqual([['pool'], ['off', 'lo'], ['centre', 'q', 'both'], ['hi']]);
   });
 
   it('DEBUG=kernels prints every kernel with its name and cache key', () => {

@@ -1,7 +1,7 @@
 /**
- * Movement templates: concat (a branch per input along the axis), slice (one piece of a split),
- * permute (output axis d reads input axis perm[d]) and reshape (flat row-major index → input
- * coordinates; also flatten and dropout when they are not lowered away).
+ * Movement templates: concat (a branch per input along the axis), slice (one piece of a split, or a
+ * strided slice op), permute (output axis d reads input axis perm[d]) and reshape (flat row-major
+ * index → input coordinates; also flatten and dropout when they are not lowered away).
  */
 import type { ConcreteAttrs } from '@coordattn/reference';
 import { dims3, readAt } from './source.js';
@@ -30,14 +30,22 @@ export const concatTemplate: KernelTemplate = (ctx) => {
   };
 };
 
+/** Output index i along the axis reads input index start + i·step (a split piece has step 1). */
 export const sliceTemplate: KernelTemplate = (ctx) => {
-  const { axis, offset } = ctx.node.attrs as { axis: number; offset: number };
+  const { axis, start, step } = ctx.node.attrs as { axis: number; start: number; step: number };
   const x = ctx.inputs[0];
-  const coords = ctx.coords.map((c, i) => (i === axis && offset > 0 ? `${c} + ${offset}` : c));
+  const at = (c: string): string => {
+    // A literal coordinate (a size-1 output axis) folds to a literal: gpu.js's GL backends reject
+    // an index such as `0 + 1` (a constant integer expression).
+    if (/^\d+$/.test(c)) return String(Number(c) * step + start);
+    const scaled = step === 1 ? c : `${c} * ${step}`;
+    return start > 0 ? `${scaled} + ${start}` : scaled;
+  };
+  const coords = ctx.coords.map((c, i) => (i === axis ? at(c) : c));
   return {
     constants: {},
     body: [`let v = ${readAt(x.name, x.shape, coords)};`],
-    key: `axis${axis}@${offset}`,
+    key: `axis${axis}@${start}${step === 1 ? '' : `:${step}`}`,
     reduction: 1,
   };
 };

@@ -2,7 +2,7 @@
  * Reduction templates: global pools, directional means, Coordinate Attention's fused two-way pool
  * (`ca_pool`: one kernel writes the concatenated [N, C, H+W, 1] descriptor), channel reduce and
  * windowed max/avg pooling (PyTorch semantics: zero padding excluded from max, counted by avg
- * unless the window runs past the padded edge in ceil mode).
+ * unless the window runs past the padded edge in ceil mode or countIncludePad is false).
  */
 import type { ConcreteAttrs } from '@coordattn/reference';
 import { readAt } from './source.js';
@@ -134,19 +134,28 @@ export const windowPoolTemplate: KernelTemplate = (ctx) => {
     '  }',
     '}',
   ];
+  const countIncludePad = max || (ctx.node.attrs as unknown as ConcreteAttrs<'avg_pool2d'>).countIncludePad;
   if (max) body.push('let v = s;');
-  else {
+  else if (countIncludePad) {
     // count_include_pad: the window clipped to the padded input (it can run past it in ceil mode).
     body.push(
       `const hc = Math.min(h0 + ${K}.KH, ${K}.H + ${K}.PH) - h0;`,
       `const wc = Math.min(w0 + ${K}.KW, ${K}.W + ${K}.PW) - w0;`,
       'let v = s / (hc * wc);',
     );
+  } else {
+    // Only the input elements the window covers (never none: every window starts inside the input
+    // or its left padding and reaches past it).
+    body.push(
+      `const hc = Math.min(h0 + ${K}.KH, ${K}.H) - Math.max(h0, 0);`,
+      `const wc = Math.min(w0 + ${K}.KW, ${K}.W) - Math.max(w0, 0);`,
+      'let v = s / (hc * wc);',
+    );
   }
   return {
     constants: { H, W, KH, KW, SH, SW, PH, PW },
     body,
-    key: `${max ? 'max' : 'avg'}k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}${a.ceilMode ? 'ceil' : ''}`,
+    key: `${max ? 'max' : 'avg'}k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}${a.ceilMode ? 'ceil' : ''}${countIncludePad ? '' : 'nopad'}`,
     reduction: KH * KW,
   };
 };

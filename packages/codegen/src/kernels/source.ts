@@ -7,20 +7,29 @@
  * `t[n*C + c][h][w]`, [N,F] is `t[0][n][f]`. Row-major order is preserved (flat = x + X·(y + Y·z)),
  * so every backend stores the same bytes.
  */
-import { CoordattnError, type ActivationName } from '@coordattn/ir';
+import { CoordattnError, type ActivationName, type BinaryOpName } from '@coordattn/ir';
 import type { Epilogue } from '../lower/lgraph.js';
 
 export { dims3 } from '../runtime/runtime.js';
 
-/** Sum expression of terms, dropping literal zeros. */
+const isLiteral = (s: string): boolean => /^\d+$/.test(s);
+
+/**
+ * Sum expression of terms with the literal terms folded into one (dropped when 0): gpu.js's GL
+ * backends reject an index that is a constant integer expression such as `0 + 1`.
+ */
 function sum(terms: string[]): string {
-  const t = terms.filter((s) => s !== '0');
+  const literal = terms.filter(isLiteral).reduce((a, s) => a + Number(s), 0);
+  const t = [...terms.filter((s) => !isLiteral(s)), ...(literal !== 0 ? [String(literal)] : [])];
   return t.length === 0 ? '0' : t.join(' + ');
 }
 
+/** a · k; a literal folds, a compound coordinate (`n + 1`, `y * 2 + 1`) is parenthesised first. */
 function times(a: string, k: number): string {
-  if (a === '0' || k === 0) return '0';
-  return k === 1 ? a : `${a} * ${k}`;
+  if (isLiteral(a)) return String(Number(a) * k);
+  if (k === 0) return '0';
+  if (k === 1) return a;
+  return /^(\w+|\([^()]*\))$/.test(a) ? `${a} * ${k}` : `(${a}) * ${k}`;
 }
 
 export interface OutputCoords {
@@ -122,12 +131,38 @@ export function epilogueLines(
         return `v = ${activation(e.fn, 'v')}; // ${e.fn} (${e.node})`;
       case 'scale':
         return `v = v * ${floatLiteral(e.factor, e.node)}; // scale (${e.node})`;
+      case 'offset':
+        return `v = v + ${floatLiteral(e.value, e.node)}; // offset (${e.node})`;
+      case 'clip': {
+        let x = 'v';
+        if (e.min !== null) x = `Math.max(${x}, ${floatLiteral(e.min, e.node)})`;
+        if (e.max !== null) x = `Math.min(${x}, ${floatLiteral(e.max, e.node)})`;
+        return `v = ${x}; // clip (${e.node})`;
+      }
       case 'binary': {
         const a = argOf(e.operand);
-        return `v = v ${e.op === 'add' ? '+' : '*'} ${readAt(a.name, a.shape, coords)}; // ${e.op} (${e.node})`;
+        return `v = v ${BINARY_SYMBOL[e.op]} ${readAt(a.name, a.shape, coords)}; // ${e.op} (${e.node})`;
       }
     }
   });
+}
+
+const BINARY_SYMBOL: Readonly<Record<BinaryOpName, string>> = { add: '+', sub: '-', mul: '*', div: '/' };
+
+/** The part of a kernel's cache key that one epilogue step contributes (everything its source line depends on). */
+export function epilogueKey(e: Epilogue): string {
+  switch (e.kind) {
+    case 'act':
+      return e.fn;
+    case 'scale':
+      return `scale${e.factor}`;
+    case 'offset':
+      return `offset${e.value}`;
+    case 'clip':
+      return `clip${e.min ?? ''},${e.max ?? ''}`;
+    case 'binary':
+      return e.op;
+  }
 }
 
 /** A JavaScript identifier for a kernel from a value id (`features.3.conv.0.0` → `features_3_conv_0_0`). */

@@ -1,10 +1,19 @@
 /**
  * The lowered graph: what the passes rewrite and the kernel templates read. One node = one kernel
  * launch with one output. It starts as a 1:1 copy of a concrete IR graph (split becomes one `slice`
- * node per piece) and the passes in ../passes fold and fuse nodes; every lowered node keeps the
- * list of IR node paths it covers, so reports and errors name the exact places.
+ * node per piece; a `slice` op is one such node with its own start and step) and the passes in
+ * ../passes fold and fuse nodes; every lowered node keeps the list of IR node paths it covers, so
+ * reports and errors name the exact places.
  */
-import { CoordattnError, parseRef, type ActivationName, type Graph, type OpName } from '@coordattn/ir';
+import {
+  BINARY_OPS,
+  CoordattnError,
+  parseRef,
+  type ActivationName,
+  type BinaryOpName,
+  type Graph,
+  type OpName,
+} from '@coordattn/ir';
 import { concreteAttrs, concreteShape, type Weights } from '@coordattn/reference';
 import type { PassName } from '../passes/index.js';
 
@@ -20,9 +29,11 @@ export interface ParamTensor {
 export type Epilogue =
   | { readonly kind: 'act'; readonly fn: ActivationName; readonly node: string }
   | { readonly kind: 'scale'; readonly factor: number; readonly node: string }
+  | { readonly kind: 'offset'; readonly value: number; readonly node: string }
+  | { readonly kind: 'clip'; readonly min: number | null; readonly max: number | null; readonly node: string }
   | {
       readonly kind: 'binary';
-      readonly op: 'add' | 'mul';
+      readonly op: BinaryOpName;
       /** Value id of the other operand (broadcast to the kernel's output shape). */
       readonly operand: string;
       readonly node: string;
@@ -94,9 +105,11 @@ export const OP_KERNELS: Readonly<
   batch_norm: { template: 'batch_norm', loweredAwayBy: 'fold-bn' },
   channel_conv1d: { template: 'channel_conv1d' },
   channel_reduce: { template: 'channel_reduce' },
+  clip: { template: 'elementwise' },
   concat: { template: 'concat' },
   conv2d: { template: 'conv2d' },
   directional_mean: { template: 'directional_mean' },
+  div: { template: 'elementwise' },
   dropout: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
   flatten: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
   global_avg_pool: { template: 'global_pool' },
@@ -107,13 +120,16 @@ export const OP_KERNELS: Readonly<
   linear: { template: 'linear' },
   max_pool2d: { template: 'window_pool' },
   mul: { template: 'elementwise' },
+  offset: { template: 'elementwise' },
   permute: { template: 'permute' },
   relu: { template: 'elementwise' },
   relu6: { template: 'elementwise' },
   reshape: { template: 'reshape' },
   scale: { template: 'elementwise' },
   sigmoid: { template: 'elementwise' },
+  slice: { template: 'slice' },
   split: { template: 'slice' },
+  sub: { template: 'elementwise' },
   swish: { template: 'elementwise' },
 };
 
@@ -146,7 +162,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
     };
     const shapes = node.outputs.map((s, k) => concreteShape(s, node.path, `output ${k}`));
     if (node.op === 'split') {
-      // One slice kernel per piece: piece k starts at the sum of the sizes before it.
+      // One slice kernel per piece: piece k starts at the sum of the sizes before it, step 1.
       const sizes = attrs.sizes as number[];
       let offset = 0;
       shapes.forEach((shape, k) => {
@@ -155,7 +171,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
           id: k === 0 ? node.path : `${node.path}:${k}`,
           template: 'slice',
           inputs: ins,
-          attrs: { axis: attrs.axis, offset, piece: k },
+          attrs: { axis: attrs.axis, start: offset, step: 1, piece: k },
           shape,
           epilogue: [],
         });
@@ -164,14 +180,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
       continue;
     }
     const { template } = OP_KERNELS[node.op];
-    let epilogue: Epilogue[] = [];
-    if (node.op === 'scale') {
-      epilogue = [{ kind: 'scale', factor: attrs.factor as number, node: node.path }];
-    } else if (node.op === 'add' || node.op === 'mul') {
-      epilogue = [{ kind: 'binary', op: node.op, operand: ins[1], node: node.path }];
-    } else if (template === 'elementwise') {
-      epilogue = [{ kind: 'act', fn: node.op as ActivationName, node: node.path }];
-    }
+    const epilogue = template === 'elementwise' ? [elementwiseStep(node.op, attrs, ins, node.path)] : [];
     nodes.push({
       ...base,
       id: node.path,
@@ -182,6 +191,23 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
     });
   }
   return { inputs, nodes, outputs: graph.outputs.map((ref) => ({ ref, value: valueId(ref) })) };
+}
+
+const isBinary = (op: OpName): op is BinaryOpName => (BINARY_OPS as readonly string[]).includes(op);
+
+/** The epilogue step that computes an `elementwise` op on its input 0 (the kernel's value). */
+function elementwiseStep(op: OpName, attrs: Record<string, unknown>, ins: string[], node: string): Epilogue {
+  if (isBinary(op)) return { kind: 'binary', op, operand: ins[1], node };
+  switch (op) {
+    case 'scale':
+      return { kind: 'scale', factor: attrs.factor as number, node };
+    case 'offset':
+      return { kind: 'offset', value: attrs.value as number, node };
+    case 'clip':
+      return { kind: 'clip', min: attrs.min as number | null, max: attrs.max as number | null, node };
+    default:
+      return { kind: 'act', fn: op as ActivationName, node };
+  }
 }
 
 /** Every value id a node reads: its inputs, its gates and its epilogue operands. */

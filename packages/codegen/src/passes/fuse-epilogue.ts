@@ -2,10 +2,11 @@ import { mark, producerOf, removeNode, useCounts, type LGraph, type LNode } from
 import { sameShape } from '@coordattn/reference';
 
 /**
- * An `elementwise` node (activation, scale, add, mul) whose input 0 has no other reader and the same
- * shape as its output is appended to the producer's epilogue. For add / mul the other operand is
- * tried too (both are commutative), so `x + conv(x)` fuses into the conv. The producer moves to the
- * elementwise node's place, so every epilogue operand is computed before it runs.
+ * An `elementwise` node (activation, clip, scale, offset, add, sub, mul, div) whose input 0 has no
+ * other reader and the same shape as its output is appended to the producer's epilogue. For add /
+ * mul the other operand is tried too (both are commutative), so `x + conv(x)` fuses into the conv;
+ * sub and div fuse through input 0 only. The producer moves to the elementwise node's place, so
+ * every epilogue operand is computed before it runs.
  */
 export function fuseEpilogue(g: LGraph): void {
   let changed = true;
@@ -30,8 +31,9 @@ function fusibleProducer(g: LGraph, e: LNode, id: string): LNode | undefined {
 function tryFuse(g: LGraph, e: LNode): boolean {
   let p = fusibleProducer(g, e, e.inputs[0]);
   let epilogue = e.epilogue;
-  if (!p && e.epilogue.length > 0 && e.epilogue[0].kind === 'binary') {
-    const first = e.epilogue[0];
+  const first = e.epilogue[0];
+  // add and mul commute, so the other operand's producer may run the kernel instead (not sub, div).
+  if (!p && first !== undefined && first.kind === 'binary' && (first.op === 'add' || first.op === 'mul')) {
     p = fusibleProducer(g, e, first.operand);
     if (p) epilogue = [{ ...first, operand: e.inputs[0] }, ...e.epilogue.slice(1)];
   }

@@ -9,8 +9,8 @@
  *   (computed in float64 at compile time): w' = w·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β.
  * - fuse-ca-pools: Coordinate Attention's pool_h, pool_w, permute and concat become one `ca_pool`
  *   kernel writing the concatenated descriptor.
- * - fuse-epilogue: an activation, scale, add or mul whose input has no other reader runs in the
- *   producer's epilogue (conv + bias + act + residual add is one kernel; `x·a_w·a_h` is one kernel).
+ * - fuse-epilogue: an activation, clip, scale, offset, add, sub, mul or div whose input has no
+ *   other reader runs in the producer's epilogue (conv + bias + act + residual add is one kernel; `x·a_w·a_h` is one kernel).
  * - fuse-gate: a kernel that only multiplies its input by gates (`x·a_h·a_w`, SE/ECA/CBAM
  *   re-weighting) and feeds a conv2d as its only reader is folded into the conv's input reads.
  */
@@ -55,7 +55,7 @@ export const PASSES: readonly Pass[] = [
   },
   {
     name: 'fuse-epilogue',
-    summary: 'activation / scale / add / mul run in the producing kernel',
+    summary: 'activation / clip / scale / offset / add / sub / mul / div run in the producing kernel',
     run: fuseEpilogue,
   },
   {

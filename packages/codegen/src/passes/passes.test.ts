@@ -97,6 +97,26 @@ describe('passes one by one', () => {
     expect(g.nodes.map((n) => n.template)).toEqual(['conv2d', 'global_pool', 'linear']);
   });
 
+  it('fuse-epilogue fuses sub and div through input 0 only (they do not commute)', () => {
+    const build = (op: 'add' | 'sub' | 'mul' | 'div', convFirst: boolean) => {
+      const b = new GraphBuilder();
+      const x = b.input('x', [1, 4, 5, 3]);
+      const c = b.op('conv2d', x, { outChannels: 4, kernel: 1 }, { name: 'conv' });
+      b.output(b.op(op, convFirst ? [c, x] : [x, c], {}, { name: 'out' }));
+      return b.build();
+    };
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+      expect(
+        lowered(build(op, true)).nodes.map((n) => n.nodes),
+        `${op}(conv, x)`,
+      ).toEqual([['conv', 'out']]);
+      const second = lowered(build(op, false)).nodes.map((n) => n.nodes);
+      expect(second, `${op}(x, conv)`).toEqual(
+        op === 'add' || op === 'mul' ? [['conv', 'out']] : [['conv'], ['out']],
+      );
+    }
+  });
+
   it("fuse-ca-pools turns CA's pool_h, pool_w, permute and concat into one ca_pool kernel", () => {
     const g = lowered(caWithConsumer());
     const pool = g.nodes.find((n) => n.template === 'ca_pool')!;
@@ -188,7 +208,40 @@ function caseGraph(c: BlockCase): Graph {
   });
 }
 
+/** x → conv → clip → (x − ·) / offset(·) → slice: the ops the ONNX importer adds, fused or not. */
+function importedChain(lo: number, hi: number | null, value: number, step: number): Graph {
+  const b = new GraphBuilder();
+  const x = b.input('x', [2, 8, 6, 5]);
+  const c = b.op('conv2d', x, { outChannels: 8, kernel: 3, padding: 1 }, { name: 'conv' });
+  const k = b.op('clip', c, { min: lo, max: hi }, { name: 'clip' });
+  const d = b.op('sub', [x, k], {}, { name: 'sub' });
+  const q = b.op('div', [d, b.op('offset', k, { value }, { name: 'offset' })], {}, { name: 'div' });
+  b.output(b.op('slice', q, { axis: 3, start: 1, end: 9, step }, { name: 'slice' }));
+  return b.build();
+}
+
 describe('metamorphic properties', () => {
+  it('fused ≡ unfused for clip, sub, offset, div and slice (cpu)', () => {
+    assertProperty(
+      fc.property(
+        fc.constantFrom(0, 0.5),
+        fc.constantFrom(null, 6),
+        fc.constantFrom(1, 2.5),
+        fc.constantFrom(1, 2),
+        fc.integer({ min: 1, max: 1 << 20 }),
+        (lo, hi, value, step, seed) => {
+          // clip ≥ 0 and offset ≥ 1 keep the denominator ≥ 1.
+          const graph = importedChain(lo, hi, value, step);
+          const x = seededTensor([2, 8, 6, 5], seed, 2);
+          const all = output(graph, {}, x);
+          expectSame(output(graph, Object.fromEntries(PASS_NAMES.map((p) => [p, false])), x), all, 'all off');
+        },
+      ),
+      runsFor('cpu', 0.5),
+      { file: FILE, test: 'fused ≡ unfused for clip' },
+    );
+  });
+
   it('fused ≡ unfused: all passes on, each pass off, all off give the same outputs (cpu)', () => {
     assertProperty(
       fc.property(blockCase, (c) => {

@@ -13,7 +13,8 @@ export const fvcore: Preset = {
   definition:
     'Conv and linear multiply-accumulates (bias ignored) + batch-norm at inference (2·numel affine, 1·numel otherwise) + adaptive_avg_pool2d (1 per input element); every other op counts 0.',
   assumptions: [
-    'ops fvcore does not handle (mul, add, sigmoid, hardswish, hardtanh/ReLU6, mean, max_pool2d, avg_pool2d) count 0, as fvcore does after warning',
+    'ops fvcore does not handle (mul, add, sub, div, sigmoid, hardswish, hardtanh/ReLU6, mean, max_pool2d, avg_pool2d) count 0, as fvcore does after warning',
+    'ops fvcore ignores by design (clamp, slice, cat, permute, reshape, ...) count 0',
     'a pool written as x.mean(...) lowers to aten::mean and counts 0; only AdaptiveAvgPool2d / F.adaptive_avg_pool2d count',
   ],
   layerValues: perLayer((l) => {

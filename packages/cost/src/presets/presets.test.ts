@@ -73,3 +73,48 @@ describe('preset registry', () => {
     expect(() => getPreset('thop')).toThrow(/E_UNKNOWN_NAME at preset: unknown preset 'thop'/);
   });
 });
+
+describe('presets on the ops the ONNX importer adds (sub, div, clip, offset, slice)', () => {
+  const N = 2;
+  const n = N * 8 * 6 * 4;
+  type Provenance = Partial<{ call: 'module' | 'functional' | 'tensor'; torchType: string }>;
+  /** x [2,8,6,4]: clip → sub → offset → div → slice, with default provenance unless given. */
+  function importedOps(prov: { clip?: Provenance; offset?: Provenance } = {}): Graph {
+    const b = new GraphBuilder();
+    const x = b.input('x', [N, 8, 6, 4]);
+    const c = b.op('clip', x, { min: 0, max: 6 }, { name: 'clip', provenance: prov.clip });
+    const d = b.op('sub', [x, c], {}, { name: 'sub' });
+    const o = b.op('offset', c, { value: 1 }, { name: 'offset', provenance: prov.offset });
+    const q = b.op('div', [d, o], {}, { name: 'div' });
+    b.output(b.op('slice', q, { axis: 3, start: 1, end: 10, step: 2 }, { name: 'slice' }));
+    return b.build();
+  }
+
+  it('columns: clip 2 comparisons per element, sub/offset/div one elementwise op each, slice free', () => {
+    const e = evaluate(analyze(importedOps())).totals;
+    expect(e.comparisons).toBe(2 * n);
+    expect(e.elementwise).toBe(3 * n);
+    expect(e.macs + e.activations + e.reductions + e.normOps + e.biasAdds).toBe(0);
+  });
+
+  it('every preset counts 0 for them with default (tensor-call) provenance', () => {
+    const a = analyze(importedOps());
+    for (const p of PRESET_NAMES) expect(applyPreset(a, p).value.evaluateInt(), p).toBe(0);
+  });
+
+  it('provenance decides: clip as an nn.ReLU6 module, offset as torch.add', () => {
+    const a = analyze(
+      importedOps({
+        clip: { call: 'module', torchType: 'ReLU6' },
+        offset: { call: 'functional', torchType: 'torch.add' },
+      }),
+    );
+    const perLayer = (p: (typeof PRESET_NAMES)[number]) =>
+      applyPreset(a, p).layers.map((v) => v.value.evaluateInt());
+    // ptflops: the ReLU6 module hook numel(out) per sample; torch.add numel, undivided.
+    expect(perLayer('ptflops')).toEqual([n / N, 0, n, 0, 0]);
+    // thop-2019: the ReLU6 module numel(out); functional calls are invisible.
+    expect(perLayer('thop-2019')).toEqual([n, 0, 0, 0, 0]);
+    expect(applyPreset(a, 'fvcore').value.evaluateInt()).toBe(0);
+  });
+});

@@ -51,8 +51,9 @@ const T_ARITH = new Set(['Tensor.mul', 'Tensor.add', 'torch.mul', 'torch.add']);
 /** Everything an op does in the column it was counted in, for attribution. */
 function mainColumn(l: LayerCost): PresetLayerValue['contributions'] {
   const c = l.columns;
-  if (c.comparisons.terms.length > 0 && l.op !== 'relu6') return { comparisons: c.comparisons };
-  if (l.op === 'relu6') return { comparisons: c.comparisons.div(2) };
+  // relu6 and clip compare once per bound; ptflops counts numel(out) for the activation.
+  if (l.op === 'relu6' || l.op === 'clip') return { comparisons: numel(l.outputShapes[0]) };
+  if (c.comparisons.terms.length > 0) return { comparisons: c.comparisons };
   if (c.activations.terms.length > 0) return { activations: c.activations };
   return { other: numel(l.outputShapes[0]) };
 }

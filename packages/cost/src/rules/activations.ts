@@ -15,6 +15,15 @@ export const relu6Rule = defineRule({
   cost: ({ outputs: [y] }) => ({ comparisons: numel(y).mul(2) }),
 });
 
+/** clip: one comparison per element for each bound that is set (relu6 is clip(0, 6): 2). */
+export const clipRule = defineRule({
+  op: 'clip',
+  doc: 'comparisons numel per bound set (min(max(x, min), max): 2·numel with both)',
+  cost: ({ outputs: [y], attrs }) => ({
+    comparisons: numel(y).mul((attrs.min === null ? 0 : 1) + (attrs.max === null ? 0 : 1)),
+  }),
+});
+
 /** sigmoid: one transcendental evaluation per element. */
 export const sigmoidRule = defineRule({
   op: 'sigmoid',

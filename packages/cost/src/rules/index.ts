@@ -1,6 +1,7 @@
 /** The cost-rule registry: one rule per primitive op, keyed by op name (sorted like ir's OPS). */
 import { CoordattnError, OP_NAMES, type OpName } from '@coordattn/ir';
 import {
+  clipRule,
   hardSigmoidRule,
   hardSwishRule,
   identityRule,
@@ -12,9 +13,17 @@ import {
 import { batchNormRule } from './batch-norm.js';
 import { channelConv1dRule } from './channel-conv1d.js';
 import { conv2dRule } from './conv2d.js';
-import { addRule, mulRule, scaleRule } from './elementwise.js';
+import { addRule, divRule, mulRule, offsetRule, scaleRule, subRule } from './elementwise.js';
 import { linearRule } from './linear.js';
-import { concatRule, dropoutRule, flattenRule, permuteRule, reshapeRule, splitRule } from './movement.js';
+import {
+  concatRule,
+  dropoutRule,
+  flattenRule,
+  permuteRule,
+  reshapeRule,
+  sliceRule,
+  splitRule,
+} from './movement.js';
 import {
   avgPool2dRule,
   channelReduceRule,
@@ -32,9 +41,11 @@ export const RULES: { readonly [K in OpName]: CostRule<K> } = {
   batch_norm: batchNormRule,
   channel_conv1d: channelConv1dRule,
   channel_reduce: channelReduceRule,
+  clip: clipRule,
   concat: concatRule,
   conv2d: conv2dRule,
   directional_mean: directionalMeanRule,
+  div: divRule,
   dropout: dropoutRule,
   flatten: flattenRule,
   global_avg_pool: globalAvgPoolRule,
@@ -45,13 +56,16 @@ export const RULES: { readonly [K in OpName]: CostRule<K> } = {
   linear: linearRule,
   max_pool2d: maxPool2dRule,
   mul: mulRule,
+  offset: offsetRule,
   permute: permuteRule,
   relu: reluRule,
   relu6: relu6Rule,
   reshape: reshapeRule,
   scale: scaleRule,
   sigmoid: sigmoidRule,
+  slice: sliceRule,
   split: splitRule,
+  sub: subRule,
   swish: swishRule,
 };
 

@@ -1,7 +1,7 @@
 import { defineRule, type CostRule } from './types.js';
 
 /** Movement ops and dropout move or copy data and do no arithmetic: every column is 0. */
-function free<K extends 'concat' | 'split' | 'permute' | 'reshape' | 'flatten' | 'dropout'>(
+function free<K extends 'concat' | 'split' | 'slice' | 'permute' | 'reshape' | 'flatten' | 'dropout'>(
   op: K,
   what: string,
 ): CostRule<K> {
@@ -10,6 +10,7 @@ function free<K extends 'concat' | 'split' | 'permute' | 'reshape' | 'flatten' |
 
 export const concatRule = free('concat', 'data movement');
 export const splitRule = free('split', 'data movement');
+export const sliceRule = free('slice', 'data movement');
 export const permuteRule = free('permute', 'data movement');
 export const reshapeRule = free('reshape', 'a view');
 export const flattenRule = free('flatten', 'a view');

@@ -30,10 +30,13 @@ export const channelReduceRule = defineRule({
     attrs.reduce === 'mean' ? { reductions: numel(x) } : { comparisons: numel(x) },
 });
 
-/** avg_pool2d: kh·kw reads per output element (count_include_pad: padding reads included). */
+/**
+ * avg_pool2d: kh·kw reads per output element, padding reads included, whether or not the padding
+ * counts in the divisor (countIncludePad changes the divisor, not the window).
+ */
 export const avgPool2dRule = defineRule({
   op: 'avg_pool2d',
-  doc: 'reductions kh·kw·numel(out)',
+  doc: 'reductions kh·kw·numel(out) (either countIncludePad)',
   cost: ({ outputs: [y], attrs }) => ({ reductions: numel(y).mul(attrs.kernel[0] * attrs.kernel[1]) }),
 });
 

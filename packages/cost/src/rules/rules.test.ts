@@ -87,6 +87,31 @@ describe('per-op rules (symbolic)', () => {
     expect(e.params).toBe(2 * 8 + 8 * 10 + 10);
     expect(e.bnRunningStats).toBe(16);
   });
+  it('sub, div, offset: one elementwise op per output; clip: one comparison per bound; slice free', () => {
+    const a = one((b) => {
+      const x = b.input('x', [N, C, H, W]);
+      const g = b.op('global_avg_pool', x, {});
+      const d = b.op('sub', [x, g], {});
+      const q = b.op('div', [d, b.op('offset', g, { value: 2 })], {});
+      const lo = b.op('clip', q, { min: -1 });
+      const both = b.op('clip', lo, { min: -1, max: 1 });
+      b.op('slice', both, { axis: 1, start: 0, end: 4, step: 3 });
+    });
+    const nchw = N.mul(C).mul(H).mul(W);
+    expect(a.totals.elementwise.equals(nchw.mul(2).add(N.mul(C)))).toBe(true);
+    expect(a.totals.comparisons.equals(nchw.mul(3))).toBe(true);
+    expect(a.totals.reductions.equals(nchw)).toBe(true);
+    expect(a.totals.macs.equals(Dim.const(0))).toBe(true);
+  });
+  it('avg_pool2d: kh·kw reads per output whether or not the padding counts in the divisor', () => {
+    for (const countIncludePad of [true, false]) {
+      const a = one((b) => {
+        const x = b.input('x', [1, 2, 5, 7]);
+        b.op('avg_pool2d', x, { kernel: 3, stride: 2, padding: 1, countIncludePad });
+      });
+      expect(evaluate(a).totals.reductions).toBe(1 * 2 * 3 * 4 * 9);
+    }
+  });
   it('E_EVAL when a count is not an integer or a symbol is unbound', () => {
     const a = one((b) => {
       const x = b.input('x', [1, C, 1, 1]);

@@ -33,3 +33,23 @@ export const hardSigmoid = activation('hard_sigmoid');
 export const hardSwish = activation('hard_swish');
 export const swish = activation('swish');
 export const identity = activation('identity');
+
+const bound = z.number().finite().nullable().default(null);
+
+/** Clamping to [min, max] (torch.clamp, Hardtanh, ONNX Clip); a missing bound is null. */
+export const clip = defineOp({
+  name: 'clip',
+  summary: 'activation: min(max(x, min), max); either bound may be null (absent)',
+  traits: ['elementwise', 'activation'],
+  attrs: z
+    .object({ min: bound, max: bound })
+    .strict()
+    .refine((a) => a.min !== null || a.max !== null, 'clip needs min, max or both')
+    .refine((a) => a.min === null || a.max === null || a.min <= a.max, {
+      message: 'min must be at most max',
+      path: ['max'],
+    }),
+  arity: { min: 1, max: 1 },
+  infer: (_ctx, [x]) => [x],
+  weights: () => [],
+});

@@ -30,7 +30,11 @@ export function broadcast(ctx: CheckContext, a: Shape, b: Shape, opName: string)
   });
 }
 
-function binary(name: 'add' | 'mul', summary: string) {
+/** The binary elementwise ops: one definition, numpy broadcasting. */
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div'] as const;
+export type BinaryOpName = (typeof BINARY_OPS)[number];
+
+function binary(name: BinaryOpName, summary: string) {
   return defineOp({
     name,
     summary,
@@ -43,7 +47,9 @@ function binary(name: 'add' | 'mul', summary: string) {
 }
 
 export const add = binary('add', 'elementwise sum with numpy broadcasting (residual add)');
+export const sub = binary('sub', 'elementwise difference a − b with numpy broadcasting');
 export const mul = binary('mul', 'elementwise product with numpy broadcasting (attention re-weighting)');
+export const div = binary('div', 'elementwise quotient a / b with numpy broadcasting');
 
 /** Multiplication by a constant (averaging Triplet's branches, `x / 6`). */
 export const scale = defineOp({
@@ -51,6 +57,17 @@ export const scale = defineOp({
   summary: 'multiply by a constant factor',
   traits: ['elementwise'],
   attrs: z.object({ factor: z.number().finite() }).strict(),
+  arity: { min: 1, max: 1 },
+  infer: (_ctx, [x]) => [x],
+  weights: () => [],
+});
+
+/** Addition of a constant (`x + 3`; the twin of scale). */
+export const offset = defineOp({
+  name: 'offset',
+  summary: 'add a constant value',
+  traits: ['elementwise'],
+  attrs: z.object({ value: z.number().finite() }).strict(),
   arity: { min: 1, max: 1 },
   infer: (_ctx, [x]) => [x],
   weights: () => [],

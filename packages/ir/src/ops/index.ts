@@ -1,11 +1,11 @@
 /** The closed set of primitive ops, sorted by name. Adding an op: see docs/architecture.md. */
-import { relu, relu6, sigmoid, hardSigmoid, hardSwish, swish, identity } from './activations.js';
+import { clip, relu, relu6, sigmoid, hardSigmoid, hardSwish, swish, identity } from './activations.js';
 import { batchNorm } from './batch-norm.js';
 import { channelConv1d } from './channel-conv1d.js';
 import { conv2d } from './conv2d.js';
-import { add, mul, scale } from './elementwise.js';
+import { add, div, mul, offset, scale, sub } from './elementwise.js';
 import { linear } from './linear.js';
-import { concat, dropout, flatten, permute, reshape, split } from './movement.js';
+import { concat, dropout, flatten, permute, reshape, slice, split } from './movement.js';
 import {
   avgPool2d,
   channelReduce,
@@ -22,9 +22,11 @@ export const OPS = {
   batch_norm: batchNorm,
   channel_conv1d: channelConv1d,
   channel_reduce: channelReduce,
+  clip,
   concat,
   conv2d,
   directional_mean: directionalMean,
+  div,
   dropout,
   flatten,
   global_avg_pool: globalAvgPool,
@@ -35,13 +37,16 @@ export const OPS = {
   linear,
   max_pool2d: maxPool2d,
   mul,
+  offset,
   permute,
   relu,
   relu6,
   reshape,
   scale,
   sigmoid,
+  slice,
   split,
+  sub,
   swish,
 } as const;
 
@@ -62,6 +67,6 @@ export function getOp(name: OpName): OpDef<unknown> {
 
 import type { z } from 'zod';
 export { ACTIVATIONS, type ActivationName } from './activations.js';
-export { broadcast } from './elementwise.js';
+export { BINARY_OPS, broadcast, type BinaryOpName } from './elementwise.js';
 export { CheckContext, defineOp, type OpDef } from './types.js';
 export { parseAttrs, zDim, zPair, zInt } from './attrs.js';

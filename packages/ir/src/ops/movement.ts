@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Dim } from '../dim/index.js';
+import { ceil, decide, Dim } from '../dim/index.js';
 import { CoordattnError } from '../errors.js';
 import { shapeToString } from '../graph/shape.js';
 import { defineOp } from './types.js';
@@ -56,6 +56,48 @@ export const split = defineOp({
     const total = a.sizes.reduce((s, d) => s.add(d), Dim.const(0));
     ctx.require('==', total, x[a.axis], `split: sizes sum to dim ${a.axis} of the input`, [x]);
     return a.sizes.map((s) => x.map((d, i) => (i === a.axis ? s : d)));
+  },
+  weights: () => [],
+});
+
+/**
+ * One strided piece of one axis (`x[:, :, 1:7:2]`, ONNX Slice on one axis) with Python / ONNX
+ * semantics on non-negative indices: an `end` past the dim is clamped to it, so the output length
+ * is ceil((min(end, D) − start) / step). When end ≤ D cannot be decided it is assumed.
+ */
+export const slice = defineOp({
+  name: 'slice',
+  summary: 'elements start, start+step, … before end along one axis (end clamped to the dim)',
+  traits: ['movement'],
+  attrs: z
+    .object({
+      axis,
+      start: zInt(0),
+      end: zInt(1, Number.MAX_SAFE_INTEGER),
+      step: zInt(1).default(1),
+    })
+    .strict()
+    .refine((a) => a.end > a.start, { message: 'end must be greater than start', path: ['end'] }),
+  arity: { min: 1, max: 1 },
+  infer(ctx, [x], a) {
+    if (a.axis >= x.length) {
+      throw new CoordattnError('E_ATTR', `axis ${a.axis} is out of range for rank ${x.length}`, {
+        path: `${ctx.path}.attrs.axis`,
+      });
+    }
+    const d = x[a.axis];
+    const start = Dim.const(a.start);
+    const end = Dim.const(a.end);
+    let stop = end;
+    if (decide('<=', end, d) === false) {
+      // end is past the dim: clamped, and start must then lie inside it.
+      stop = d;
+      ctx.require('<', start, d, `slice: start lies inside dim ${a.axis}`, [x]);
+    } else {
+      ctx.require('<=', end, d, `slice: end lies within dim ${a.axis}`, [x]);
+    }
+    const len = ceil(stop.sub(start).div(a.step));
+    return [x.map((v, i) => (i === a.axis ? len : v))];
   },
   weights: () => [],
 });

@@ -42,10 +42,16 @@ const SAMPLES: Record<OpName, Sample[]> = {
   avg_pool2d: [
     S([[1, 4, 7, 9]], { kernel: 2 }, '[1,4,3,4]'),
     S([[1, 4, 7, 9]], { kernel: 3, stride: 2, padding: 1, ceilMode: true }, '[1,4,4,5]'),
+    S([[1, 4, 7, 9]], { kernel: 3, padding: 1, countIncludePad: false }, '[1,4,3,3]'),
   ],
   batch_norm: [S([[1, 'C', 'H', 'W']], {}, '[1,C,H,W]')],
   channel_conv1d: [S([[1, 128, 1, 1]], { kernel: 5 }, '[1,128,1,1]')],
   channel_reduce: [S([[2, 8, 7, 9]], { reduce: 'max' }, '[2,1,7,9]')],
+  clip: [
+    S([[1, 4, 2, 3]], { min: 0, max: 6 }, '[1,4,2,3]'),
+    S([[2, 'C']], { min: -1.5 }, '[2,C]'),
+    S([[2, 5]], { max: 0.25 }, '[2,5]'),
+  ],
   concat: [
     S(
       [
@@ -68,6 +74,16 @@ const SAMPLES: Record<OpName, Sample[]> = {
   directional_mean: [
     S([[1, 'C', 'H', 'W']], { over: 'W' }, '[1,C,H,1]'),
     S([[1, 'C', 'H', 'W']], { over: 'H' }, '[1,C,1,W]'),
+  ],
+  div: [
+    S(
+      [
+        [2, 8, 7, 9],
+        [8, 1, 1],
+      ],
+      {},
+      '[2,8,7,9]',
+    ),
   ],
   dropout: [S([[1, 10]], { p: 0.2 }, '[1,10]')],
   flatten: [S([[2, 'C', 1, 1]], {}, '[2,C]')],
@@ -92,13 +108,31 @@ const SAMPLES: Record<OpName, Sample[]> = {
       '[1,C,H,W]',
     ),
   ],
+  offset: [S([[1, 4, 2, 3]], { value: 3 }, '[1,4,2,3]')],
   permute: [S([[1, 'C', 1, 'W']], { perm: [0, 1, 3, 2] }, '[1,C,W,1]')],
   relu: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   relu6: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   reshape: [S([[2, 'C']], { shape: [2, 'C', 1, 1] }, '[2,C,1,1]')],
   scale: [S([[1, 4, 2, 3]], { factor: 0.5 }, '[1,4,2,3]')],
   sigmoid: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
+  slice: [
+    // indices 1, 3, 5, 7: ceil((8 − 1) / 2) = 4
+    S([[1, 8, 7, 9]], { axis: 3, start: 1, end: 8, step: 2 }, '[1,8,7,4]'),
+    // end past the dim is clamped (ONNX): indices 2, 5 of 7
+    S([[1, 8, 7, 9]], { axis: 2, start: 2, end: 100, step: 3 }, '[1,8,2,9]'),
+    S([[1, 'C', 'H', 'W']], { axis: 1, start: 0, end: 4 }, '[1,4,H,W]'),
+  ],
   split: [S([[1, 8, 'H + W', 1]], { axis: 2, sizes: ['H', 'W'] }, '[1,8,H,1]', '[1,8,W,1]')],
+  sub: [
+    S(
+      [
+        [1, 'C', 1, 'W'],
+        [1, 'C', 'H', 1],
+      ],
+      {},
+      '[1,C,H,W]',
+    ),
+  ],
   swish: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
 };
 
@@ -186,6 +220,57 @@ const ERRORS: [OpName, Sample['inputs'], Record<string, unknown>, string][] = [
   ['directional_mean', [[1, 8, 7, 9]], { over: 'C' }, 'E_ATTR at n.attrs.over'],
   ['linear', [[1, 10]], {}, 'E_ATTR at n.attrs.outFeatures'],
   ['batch_norm', [[1, 8, 7, 9]], { eps: -1 }, 'E_ATTR at n.attrs.eps'],
+  [
+    'sub',
+    [
+      [1, 8, 7, 9],
+      [1, 8, 9, 7],
+    ],
+    {},
+    'E_SHAPE at n: sub: dims 2 differ and neither is 1: [1,8,7,9] vs [1,8,9,7]',
+  ],
+  [
+    'div',
+    [
+      [2, 8, 7, 9],
+      [3, 1, 1, 1],
+    ],
+    {},
+    'E_SHAPE at n: div: dims 0 differ and neither is 1: [2,8,7,9] vs [3,1,1,1]',
+  ],
+  ['offset', [[1, 4]], {}, "E_ATTR at n.attrs.value: missing required attribute for op 'offset'"],
+  ['offset', [[1, 4]], { value: Infinity }, 'E_ATTR at n.attrs.value'],
+  ['clip', [[1, 4]], {}, 'E_ATTR at n.attrs: clip needs min, max or both'],
+  ['clip', [[1, 4]], { min: null, max: null }, 'E_ATTR at n.attrs: clip needs min, max or both'],
+  ['clip', [[1, 4]], { min: 2, max: 1 }, 'E_ATTR at n.attrs.max: min must be at most max'],
+  ['clip', [[1, 4]], { min: -Infinity }, 'E_ATTR at n.attrs.min'],
+  [
+    'slice',
+    [[1, 8, 5, 9]],
+    { axis: 2, start: 7, end: 10 },
+    'E_SHAPE at n: slice: start lies inside dim 2 does not hold (7 < 5 is false): [1,8,5,9]',
+  ],
+  [
+    'slice',
+    [[1, 8, 5, 9]],
+    { axis: 2, start: 3, end: 3 },
+    'E_ATTR at n.attrs.end: end must be greater than start',
+  ],
+  [
+    'slice',
+    [[1, 8, 5, 9]],
+    { axis: 4, start: 0, end: 1 },
+    'E_ATTR at n.attrs.axis: axis 4 is out of range for rank 4',
+  ],
+  ['slice', [[1, 8, 5, 9]], { axis: 2, start: 0, end: 2, step: 0 }, 'E_ATTR at n.attrs.step'],
+  ['slice', [[1, 8, 5, 9]], { axis: 2, start: -1, end: 2 }, 'E_ATTR at n.attrs.start'],
+  ['avg_pool2d', [[1, 8, 5, 9]], { kernel: 2, countIncludePad: 'no' }, 'E_ATTR at n.attrs.countIncludePad'],
+  [
+    'max_pool2d',
+    [[1, 8, 5, 9]],
+    { kernel: 2, countIncludePad: false },
+    "E_ATTR at n.attrs: unknown attribute 'countIncludePad' for op 'max_pool2d'",
+  ],
 ];
 
 function graphWith(op: OpName, inputs: Sample['inputs'], attrs: Record<string, unknown> | undefined): Graph {
@@ -274,5 +359,15 @@ describe('graph-level errors', () => {
       {},
     );
     expect(g.assumptions.map((a) => a.relation)).toEqual(['C == D (add: dims 1 broadcast)']);
+  });
+
+  it('slice: end <= D is assumed on a symbolic dim, clamped when provably past it', () => {
+    const g = graphWith('slice', [[1, 'C', 'H', 'W']], { axis: 2, start: 1, end: 9, step: 2 });
+    expect(g.node('n').outputs.map(shapeToString)).toEqual(['[1,C,4,W]']);
+    expect(g.assumptions.map((a) => a.relation)).toEqual(['9 <= H (slice: end lies within dim 2)']);
+    // min(H, 3) < 9 is provable: the end is clamped to the dim and start < min(H, 3) is assumed.
+    const c = graphWith('slice', [[1, 'C', 'min(H, 3)', 'W']], { axis: 2, start: 1, end: 9 });
+    expect(c.node('n').outputs.map(shapeToString)).toEqual(['[1,C,min(H, 3) - 1,W]']);
+    expect(c.assumptions.map((a) => a.relation)).toContain('1 < min(H, 3) (slice: start lies inside dim 2)');
   });
 });

@@ -66,22 +66,37 @@ export const channelReduce = defineOp({
   weights: () => [],
 });
 
-const windowAttrs = z
-  .object({
-    kernel: zPair(1),
-    stride: zPair(1).optional(),
-    padding: zPair(0).default([0, 0]),
-    ceilMode: z.boolean().default(false),
-  })
-  .strict()
-  .transform((a) => ({ ...a, stride: a.stride ?? a.kernel }));
+const windowFields = {
+  kernel: zPair(1),
+  stride: zPair(1).optional(),
+  padding: zPair(0).default([0, 0]),
+  ceilMode: z.boolean().default(false),
+};
 
-function windowed(name: 'max_pool2d' | 'avg_pool2d', summary: string) {
+/** The stride defaults to the kernel (PyTorch). */
+const strideOrKernel = <A extends { kernel: readonly [number, number]; stride?: readonly [number, number] }>(
+  a: A,
+): A & { stride: readonly [number, number] } => ({ ...a, stride: a.stride ?? a.kernel });
+
+const maxPoolAttrs = z.object(windowFields).strict().transform(strideOrKernel);
+/** countIncludePad (PyTorch count_include_pad, default true): zero padding counts in the divisor. */
+const avgPoolAttrs = z
+  .object({ ...windowFields, countIncludePad: z.boolean().default(true) })
+  .strict()
+  .transform(strideOrKernel);
+
+type WindowAttrs = z.output<typeof maxPoolAttrs>;
+
+function windowed<A extends WindowAttrs>(
+  name: 'max_pool2d' | 'avg_pool2d',
+  summary: string,
+  attrs: z.ZodType<A>,
+) {
   return defineOp({
     name,
     summary,
     traits: ['pool'],
-    attrs: windowAttrs,
+    attrs,
     arity: { min: 1, max: 1 },
     infer(ctx, [x], a) {
       ctx.rank(x, 4, 'input');
@@ -114,5 +129,9 @@ function windowed(name: 'max_pool2d' | 'avg_pool2d', summary: string) {
   });
 }
 
-export const maxPool2d = windowed('max_pool2d', 'windowed max pooling (MaxPool2d)');
-export const avgPool2d = windowed('avg_pool2d', 'windowed average pooling (AvgPool2d, count_include_pad)');
+export const maxPool2d = windowed('max_pool2d', 'windowed max pooling (MaxPool2d)', maxPoolAttrs);
+export const avgPool2d = windowed(
+  'avg_pool2d',
+  'windowed average pooling (AvgPool2d; countIncludePad: padding counted in the divisor)',
+  avgPoolAttrs,
+);

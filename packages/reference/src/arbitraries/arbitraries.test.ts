@@ -11,6 +11,7 @@ import {
   type OpName,
 } from '@coordattn/ir';
 import {
+  caseData,
   ERROR_CASES,
   errorCase,
   OP_CASES,
@@ -85,7 +86,7 @@ function totalElements(g: Graph): number {
 
 /** A case with float32-exact data for each of its inputs. */
 const withData = (c: OpCase): fc.Arbitrary<[OpCase, Float64Array[]]> =>
-  fc.tuple(fc.constant(c), fc.tuple(...c.inputs.map((s) => tensorData(s, { magnitude: 2 }))));
+  fc.tuple(fc.constant(c), caseData(c, { magnitude: 2 }));
 
 /** Builds and runs a case; every output finite. */
 function runCase(c: OpCase, data: Float64Array[], seed: number, randomBnStats: boolean): void {
@@ -215,29 +216,105 @@ describe('reach of the valid cases', () => {
       expect(seen, f).toContain(f);
   });
 
-  it.each(['add', 'mul'] as const)('%s: attention broadcasting patterns on either side', (op) => {
+  it.each(['add', 'sub', 'mul', 'div'] as const)(
+    '%s: attention broadcasting patterns on either side',
+    (op) => {
+      const seen = new Set<string>();
+      for (const c of sample(opCase(op), 400)) {
+        c.inputs.forEach((s, side) => {
+          const other = c.inputs[1 - side];
+          if (s.length !== 4 || other.length !== 4) return;
+          const [n, ch, h, w] = other;
+          if (ch < 2 || h < 2 || w < 2) return;
+          const name = (
+            [
+              ['NC11', [n, ch, 1, 1]],
+              ['NCH1', [n, ch, h, 1]],
+              ['NC1W', [n, ch, 1, w]],
+              ['N1HW', [n, 1, h, w]],
+            ] as const
+          ).find(([, p]) => p.every((d, i) => d === s[i]))?.[0];
+          if (name) seen.add(`${name} as input ${side}`);
+        });
+        if (c.inputs[0].length !== c.inputs[1].length) seen.add('ranks differ');
+      }
+      for (const p of ['NC11', 'NCH1', 'NC1W', 'N1HW'])
+        for (const side of [0, 1]) expect(seen).toContain(`${p} as input ${side}`);
+      expect(seen).toContain('ranks differ');
+    },
+  );
+});
+
+describe('reach of the cases of the ops the ONNX importer adds', () => {
+  it('slice: start > 0, step > 1, an end past the dim, every axis of rank 4', () => {
     const seen = new Set<string>();
-    for (const c of sample(opCase(op), 400)) {
-      c.inputs.forEach((s, side) => {
-        const other = c.inputs[1 - side];
-        if (s.length !== 4 || other.length !== 4) return;
-        const [n, ch, h, w] = other;
-        if (ch < 2 || h < 2 || w < 2) return;
-        const name = (
-          [
-            ['NC11', [n, ch, 1, 1]],
-            ['NCH1', [n, ch, h, 1]],
-            ['NC1W', [n, ch, 1, w]],
-            ['N1HW', [n, 1, h, w]],
-          ] as const
-        ).find(([, p]) => p.every((d, i) => d === s[i]))?.[0];
-        if (name) seen.add(`${name} as input ${side}`);
-      });
-      if (c.inputs[0].length !== c.inputs[1].length) seen.add('ranks differ');
+    for (const c of sample(opCase('slice'), 400)) {
+      const [x] = c.inputs;
+      const axis = Number(c.attrs.axis);
+      const [start, end] = [Number(c.attrs.start), Number(c.attrs.end)];
+      const step = c.attrs.step === undefined ? 1 : Number(c.attrs.step);
+      expect(start).toBeLessThan(x[axis]);
+      if (start > 0) seen.add('start > 0');
+      if (step > 1) seen.add('step > 1');
+      if (c.attrs.step === undefined) seen.add('step default');
+      if (end > x[axis]) seen.add('end past the dim');
+      if (end < x[axis]) seen.add('end inside the dim');
+      if (step > 1 && (Math.min(end, x[axis]) - start) % step !== 0) seen.add('partial last step');
+      if (x.length === 4) seen.add(`axis ${axis} of rank 4`);
     }
-    for (const p of ['NC11', 'NCH1', 'NC1W', 'N1HW'])
-      for (const side of [0, 1]) expect(seen).toContain(`${p} as input ${side}`);
-    expect(seen).toContain('ranks differ');
+    for (const f of [
+      'start > 0',
+      'step > 1',
+      'step default',
+      'end past the dim',
+      'end inside the dim',
+      'partial last step',
+      'axis 0 of rank 4',
+      'axis 1 of rank 4',
+      'axis 2 of rank 4',
+      'axis 3 of rank 4',
+    ])
+      expect(seen, f).toContain(f);
+  });
+
+  it('clip: both bounds, only min, only max (left out or null)', () => {
+    const seen = new Set<string>();
+    for (const c of sample(opCase('clip'), 200)) {
+      const { min, max } = c.attrs;
+      const set = (v: unknown): boolean => typeof v === 'number';
+      seen.add(`min ${set(min) ? 'set' : String(min)}, max ${set(max) ? 'set' : String(max)}`);
+      if (set(min) && set(max)) expect(min as number).toBeLessThanOrEqual(max as number);
+    }
+    for (const f of [
+      'min set, max set',
+      'min set, max undefined',
+      'min set, max null',
+      'min undefined, max set',
+      'min null, max set',
+    ])
+      expect(seen, f).toContain(f);
+  });
+
+  it('div: denominators in [0.5, 2] ∪ [−2, −0.5], numerators anywhere in [−2, 2]', () => {
+    const data = sample(opCase('div').chain(withData), 100);
+    let small = 0;
+    for (const [c, [a, b]] of data) {
+      expect(c.inputData).toEqual([undefined, { magnitude: 2, minMagnitude: 0.5 }]);
+      for (const v of b) {
+        expect(Math.abs(v)).toBeGreaterThanOrEqual(0.5);
+        expect(Math.abs(v)).toBeLessThanOrEqual(2);
+      }
+      small += [...a].filter((v) => Math.abs(v) < 0.5).length;
+    }
+    expect(small).toBeGreaterThan(0);
+    expect(
+      data.some(([, [, b]]) => b.some((v) => v < 0)) && data.some(([, [, b]]) => b.some((v) => v > 0)),
+    ).toBe(true);
+  });
+
+  it('avg_pool2d: countIncludePad true, false and left out', () => {
+    const seen = new Set(sample(opCase('avg_pool2d'), 100).map((c) => String(c.attrs.countIncludePad)));
+    expect([...seen].sort()).toEqual(['false', 'true', 'undefined']);
   });
 });
 
@@ -328,7 +405,10 @@ describe('randomGraph', () => {
   it('respects its options', () => {
     for (const g of sample(randomGraph({ blocks: false, maxNodes: 3, maxBatch: 1 }), 50)) {
       expect(g.blocks).toEqual([]);
-      expect(g.nodes.length).toBeLessThanOrEqual(3);
+      // Node paths name their step: n<i>, or n<i>_den for a div's clipped denominator.
+      const steps = new Set(g.nodes.map((n) => /^n(\d+)/.exec(n.path)![1]));
+      expect(steps.size).toBeLessThanOrEqual(3);
+      expect(g.nodes.length).toBeLessThanOrEqual(6);
       expect(g.inputs[0].shape[0].toInt()).toBe(1);
     }
   });
@@ -365,6 +445,32 @@ describe('tensorData', () => {
     expect(r.failed).toBe(true);
     const [d] = r.counterexample!;
     expect([...d].filter((v) => v !== 0).map(Math.abs)).toEqual([0.5]);
+  });
+
+  it('minMagnitude keeps values away from 0, on the same float32-exact grid', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(1, 2, 3, 1e-3),
+        fc.double({ min: 0.01, max: 0.99, noNaN: true }),
+        fc.boolean(),
+        (magnitude, share, positive) => {
+          const minMagnitude = share * magnitude;
+          const [data] = fc.sample(tensorData([50], { magnitude, minMagnitude, positive }), {
+            seed: FC_SEED,
+            numRuns: 1,
+          });
+          for (const v of data) {
+            expect(Math.fround(v)).toBe(v);
+            expect(Math.abs(v)).toBeGreaterThanOrEqual(minMagnitude);
+            expect(Math.abs(v)).toBeLessThanOrEqual(magnitude);
+            if (positive) expect(v).toBeGreaterThan(0);
+          }
+        },
+      ),
+      fcParams(50),
+    );
+    expect(() => tensorData([2], { magnitude: 1, minMagnitude: 2 })).toThrow(RangeError);
+    expect(() => tensorData([2], { minMagnitude: 0 })).toThrow(RangeError);
   });
 
   it('rejects a magnitude that would give subnormals', () => {

@@ -1,7 +1,7 @@
 /**
  * Error cases per op: inputs that break one of the op's constraints (rank, divisibility, positive
- * output sizes, pooling padding, odd kernels, split sums, permutations, element counts,
- * broadcasting, attribute schemas, arity), each with the error code and message the IR gives when
+ * output sizes, pooling padding, odd kernels, split sums, slice bounds, clip bounds, permutations,
+ * element counts, broadcasting, attribute schemas, arity), each with the error code and message the IR gives when
  * opGraph builds it. Exactly one constraint is broken per case, so the message is determined.
  */
 import fc from 'fast-check';
@@ -278,6 +278,7 @@ const axisOutOfRange =
       .map(([s, a]) => {
         let attrs: Record<string, unknown>;
         if (op === 'split') attrs = { axis: a, sizes: [1] };
+        else if (op === 'slice') attrs = { axis: a, start: 0, end: 1 };
         else if (op === 'flatten') attrs = a === 1 ? {} : { startDim: a };
         else attrs = { axis: a };
         return {
@@ -432,6 +433,71 @@ const reshapeCount: Family = () =>
       };
     });
 
+/** A slice starting at or past the end of its axis (end > start, so the end is clamped). */
+const sliceStartOutside: Family = () =>
+  smallShape
+    .chain((s) =>
+      fc.record({
+        s: fc.constant(s),
+        axis: int(0, s.length - 1),
+        over: int(0, 3),
+        extra: int(1, 4),
+        step: fc.option(int(1, 3), { nil: undefined }),
+      }),
+    )
+    .map((r) => {
+      const start = r.s[r.axis] + r.over;
+      return {
+        inputs: [r.s],
+        attrs: {
+          axis: r.axis,
+          start,
+          end: start + r.extra,
+          ...(r.step === undefined ? {} : { step: r.step }),
+        },
+        ...exact(
+          'E_SHAPE',
+          NODE_PATH,
+          `${doesNotHold(`slice: start lies inside dim ${r.axis}`, start, '<', r.s[r.axis])}: ${shapeStr(r.s)}`,
+        ),
+      };
+    });
+
+/** A slice whose end is not after its start (both valid on their own). */
+const sliceEmpty: Family = () =>
+  fc
+    .record({ s: smallShape, start: int(1, 6) })
+    .chain((r) => fc.tuple(fc.constant(r), int(1, r.start)))
+    .map(([r, end]) => ({
+      inputs: [r.s],
+      attrs: { axis: 0, start: r.start, end },
+      ...exact('E_ATTR', attrsAt('end'), 'end must be greater than start'),
+    }));
+
+// ---- clip -----------------------------------------------------------------------------------
+
+const clipNoBound: Family = (op) =>
+  fc
+    .tuple(opCase(op), fc.constantFrom({}, { min: null }, { max: null }, { min: null, max: null }))
+    .map(([c, bounds]) => ({
+      inputs: c.inputs,
+      attrs: bounds,
+      ...exact('E_ATTR', `${NODE_PATH}.attrs`, 'clip needs min, max or both'),
+    }));
+
+const clipMinAboveMax: Family = (op) =>
+  fc
+    .tuple(
+      opCase(op),
+      fc.double({ min: -8, max: 8, noNaN: true }),
+      fc.double({ min: 1e-3, max: 8, noNaN: true }),
+    )
+    .map(([c, max, gap]) => ({
+      inputs: c.inputs,
+      attrs: { min: max + gap, max },
+      ...exact('E_ATTR', attrsAt('max'), 'min must be at most max'),
+    }));
+
 // ---- add / mul ------------------------------------------------------------------------------
 
 /**
@@ -485,9 +551,25 @@ const poolFamilies: Family[] = [
 
 const SPECIFIC: Partial<Record<OpName, Family[]>> = {
   add: [broadcastConflict],
+  sub: [broadcastConflict],
   mul: [broadcastConflict],
-  avg_pool2d: poolFamilies,
-  max_pool2d: poolFamilies,
+  div: [broadcastConflict],
+  avg_pool2d: [...poolFamilies, (op) => withAttr(op, 'countIncludePad', fc.constantFrom('yes', 1, null))],
+  max_pool2d: [
+    ...poolFamilies,
+    (op) =>
+      opCase(op).map((c) => ({
+        inputs: c.inputs,
+        attrs: { ...c.attrs, countIncludePad: false },
+        ...exact('E_ATTR', `${NODE_PATH}.attrs`, `unknown attribute 'countIncludePad' for op '${op}'`),
+      })),
+  ],
+  clip: [
+    clipNoBound,
+    clipMinAboveMax,
+    (op) => withAttr(op, 'min', fc.constantFrom('0', [0], true)),
+    (op) => withAttr(op, 'max', fc.constantFrom('6', [6], false)),
+  ],
   batch_norm: [
     rank234,
     (op) => withAttr(op, 'eps', fc.constantFrom(0, -1e-5, 2, '1e-5')),
@@ -524,9 +606,21 @@ const SPECIFIC: Partial<Record<OpName, Family[]>> = {
   ],
   permute: [notAPermutation],
   reshape: [reshapeCount],
+  offset: [
+    (op) => withoutAttr(op, 'value', true),
+    (op) => withAttr(op, 'value', fc.constantFrom('3', null, [1])),
+  ],
   scale: [
     (op) => withoutAttr(op, 'factor', true),
     (op) => withAttr(op, 'factor', fc.constantFrom('0.5', null, [1])),
+  ],
+  slice: [
+    axisOutOfRange('axis'),
+    sliceStartOutside,
+    sliceEmpty,
+    (op) => withAttr(op, 'start', fc.constantFrom(-1, 0.5, '0')),
+    (op) => withAttr(op, 'step', fc.constantFrom(0, -1, 1.5, '2')),
+    (op) => withoutAttr(op, 'end', true),
   ],
   split: [axisOutOfRange('axis'), splitSum],
 };

@@ -1,8 +1,10 @@
 /**
  * Valid cases per op, derived from each op's constraints in @coordattn/ir (ranks, divisibility by
  * groups, positive output sizes, pooling padding ≤ kernel / 2, odd channel_conv1d kernels, split
- * sizes summing to the axis, permutations, reshape element counts, broadcasting), so that no case
- * is filtered away. Attribute spellings vary too: bare numbers for square pairs, defaults left out.
+ * sizes summing to the axis, slices starting inside the axis, ordered clip bounds, permutations,
+ * reshape element counts, broadcasting), so that no case is filtered away. Attribute spellings vary
+ * too: bare numbers for square pairs, defaults left out. A case may say how its inputs' values are
+ * drawn (`inputData`: div's denominators keep away from 0).
  */
 import fc from 'fast-check';
 import { ACTIVATIONS, OP_NAMES, type ActivationName, type OpName } from '@coordattn/ir';
@@ -22,7 +24,7 @@ import {
 } from './common.js';
 import type { CaseOptions, OpCase } from './types.js';
 
-type Body = { inputs: number[][]; attrs: Record<string, unknown> };
+type Body = { inputs: number[][]; attrs: Record<string, unknown>; inputData?: OpCase['inputData'] };
 type Gen = (l: Limits) => fc.Arbitrary<Body>;
 
 /** In `large` mode, half the cases come from `big` (reductions over more than 1,000 terms). */
@@ -184,6 +186,12 @@ const pool: Gen = (l) => {
   return orLarge(l, make(poolAxis(1, 5, 2, 3), channels(l), 0), make(poolAxis(32, 34, 1, 4), int(1, 3), 6));
 };
 
+/** avg_pool2d: the windows of max_pool2d, with the padding counted in the divisor or not. */
+const avgPool: Gen = (l) =>
+  fc
+    .tuple(pool(l), optionalBool)
+    .map(([b, countIncludePad]): Body => ({ ...b, attrs: attrs({ ...b.attrs, countIncludePad }) }));
+
 // ---- reductions -----------------------------------------------------------------------------
 
 const globalPool: Gen = (l) => {
@@ -295,17 +303,48 @@ const binary: Gen = (l) => {
   return fc.oneof(named, masked);
 };
 
+/** div: the operands of add / mul; denominators in [0.5, 2] ∪ [−2, −0.5], so float32 quotients are comparable. */
+const div: Gen = (l) =>
+  binary(l).map((b): Body => ({ ...b, inputData: [undefined, { magnitude: 2, minMagnitude: 0.5 }] }));
+
+/** A constant a float32 kernel can hold: some round values, else any in [−8, 8] (tiny ones become 0). */
+const constant = (round: readonly number[]): fc.Arbitrary<number> =>
+  fc.oneof(
+    fc.constantFrom(...round),
+    fc.double({ min: -8, max: 8, noNaN: true }).map((v) => (Math.abs(v) < 1e-30 ? 0 : v + 0)),
+  );
+
 const scale: Gen = (l) =>
   fc
-    .tuple(
-      anyShape(l),
-      fc.oneof(
-        fc.constantFrom(0.5, 1 / 3, 1 / 6, 2, -1, 0),
-        // Factors a float32 kernel can hold: tiny (subnormal-range) values become 0.
-        fc.double({ min: -8, max: 8, noNaN: true }).map((v) => (Math.abs(v) < 1e-30 ? 0 : v + 0)),
-      ),
-    )
+    .tuple(anyShape(l), constant([0.5, 1 / 3, 1 / 6, 2, -1, 0]))
     .map(([s, factor]): Body => ({ inputs: [s], attrs: { factor } }));
+
+const offset: Gen = (l) =>
+  fc
+    .tuple(anyShape(l), constant([3, -3, 0.5, 1 / 3, 0]))
+    .map(([s, value]): Body => ({ inputs: [s], attrs: { value } }));
+
+/** Both bounds (min ≤ max), only min or only max; the absent one left out or given as null. */
+const clip: Gen = (l) =>
+  fc
+    .record({
+      s: anyShape(l),
+      a: constant([0, 6, -1, 1, 0.5]),
+      b: constant([0, 6, -1, 1, 0.5]),
+      which: fc.constantFrom('both', 'min', 'max'),
+      explicitNull: fc.boolean(),
+    })
+    .map((r): Body => {
+      const absent = r.explicitNull ? null : undefined;
+      const [lo, hi] = r.a <= r.b ? [r.a, r.b] : [r.b, r.a];
+      const bounds =
+        r.which === 'both'
+          ? { min: lo, max: hi }
+          : r.which === 'min'
+            ? { min: r.a, max: absent }
+            : { min: absent, max: r.a };
+      return { inputs: [r.s], attrs: attrs(bounds) };
+    });
 
 const dropout: Gen = (l) =>
   fc
@@ -342,6 +381,30 @@ const split: Gen = (l) =>
       inputs: [s.map((d, i) => (i === axis ? sizes.reduce((a, b) => a + b, 0) : d))],
       attrs: { axis, sizes },
     }));
+
+/** start inside the axis; step 1 or 2..4; end inside the axis or past it (clamped), step defaulted sometimes. */
+const slice: Gen = (l) =>
+  shapeAndAxis(l).chain(([s, axis]) =>
+    fc
+      .record({
+        start: int(0, s[axis] - 1),
+        step: fc.oneof(fc.constant(1), int(2, 4)),
+        past: fc.boolean(),
+        extra: int(0, 6),
+        explicitStep: fc.boolean(),
+      })
+      .chain((r) =>
+        (r.past ? int(s[axis] + 1, s[axis] + 1 + r.extra) : int(r.start + 1, s[axis])).map((end): Body => ({
+          inputs: [s],
+          attrs: attrs({
+            axis,
+            start: r.start,
+            end,
+            step: r.step === 1 && !r.explicitStep ? undefined : r.step,
+          }),
+        })),
+      ),
+  );
 
 const permute: Gen = (l) =>
   anyShape(l).chain((s) =>
@@ -382,13 +445,15 @@ const activation = Object.fromEntries(
 const GENERATORS: Record<OpName, Gen> = {
   ...activation,
   add: binary,
-  avg_pool2d: pool,
+  avg_pool2d: avgPool,
   batch_norm: batchNorm,
   channel_conv1d: channelConv1d,
   channel_reduce: channelReduce,
+  clip,
   concat,
   conv2d,
   directional_mean: directionalMean,
+  div,
   dropout,
   flatten,
   global_avg_pool: globalPool,
@@ -396,17 +461,25 @@ const GENERATORS: Record<OpName, Gen> = {
   linear,
   max_pool2d: pool,
   mul: binary,
+  offset,
   permute,
   reshape,
   scale,
+  slice,
   split,
+  sub: binary,
 };
 
 /** Valid cases of one op. */
 export function opCase(op: OpName, opts?: CaseOptions): fc.Arbitrary<OpCase> {
   const gen = GENERATORS[op];
   if (gen === undefined) throw new RangeError(`no case generator for op '${op}'`);
-  return gen(limits(opts)).map((b): OpCase => ({ op, inputs: b.inputs, attrs: b.attrs }));
+  return gen(limits(opts)).map((b): OpCase => ({
+    op,
+    inputs: b.inputs,
+    attrs: b.attrs,
+    ...(b.inputData !== undefined ? { inputData: b.inputData } : {}),
+  }));
 }
 
 export const OP_CASES = Object.fromEntries(

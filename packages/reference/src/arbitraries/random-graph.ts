@@ -107,6 +107,20 @@ const MOVES: readonly Move[] = [
     emit: (v, ch, { b, name }) => [b.op('scale', v, { factor: ch.from([0.5, 1 / 3, 2, -1]) }, { name })],
   },
   {
+    name: 'offset',
+    applies: () => true,
+    emit: (v, ch, { b, name }) => [b.op('offset', v, { value: ch.from([3, -1, 0.5]) }, { name })],
+  },
+  {
+    name: 'clip',
+    applies: () => true,
+    emit: (v, ch, { b, name }) => [
+      b.op('clip', v, ch.from([{ min: 0, max: 6 }, { min: -1 }, { max: 0.5 }, { min: -0.5, max: 0.5 }]), {
+        name,
+      }),
+    ],
+  },
+  {
     name: 'dropout',
     applies: () => true,
     emit: (v, ch, { b, name }) => [b.op('dropout', v, { p: ch.from([0.2, 0.5]) }, { name })],
@@ -171,7 +185,8 @@ const MOVES: readonly Move[] = [
         ceilMode: ch.from([false, true]),
         ...(stride === undefined ? {} : { stride }),
       };
-      return [b.op(ch.from(['max_pool2d', 'avg_pool2d'] as const), v, attrs, { name })];
+      if (ch.pick(2) === 0) return [b.op('max_pool2d', v, attrs, { name })];
+      return [b.op('avg_pool2d', v, { ...attrs, countIncludePad: ch.from([true, false]) }, { name })];
     },
   },
   {
@@ -252,6 +267,18 @@ const MOVES: readonly Move[] = [
     },
   },
   {
+    name: 'slice',
+    applies: () => true,
+    emit(v, ch, { b, name }) {
+      const s = dimsOf(v);
+      const axis = ch.pick(s.length);
+      const start = ch.pick(s[axis]);
+      // end may run up to 2 past the dim (clamped).
+      const end = start + 1 + ch.pick(s[axis] - start + 2);
+      return [b.op('slice', v, { axis, start, end, step: ch.from([1, 2, 3]) }, { name })];
+    },
+  },
+  {
     name: 'concat',
     applies: (s) => 2 * numel(s) <= MAX_ELEMENTS,
     emit(v, ch, ctx) {
@@ -274,7 +301,20 @@ const MOVES: readonly Move[] = [
       const u = ch.from(partners); // v itself is always one
       if (numel(broadcastShape(s, dimsOf(u), 'add')) > MAX_ELEMENTS) return fallback(v, ctx);
       const pair = ch.pick(2) === 0 ? [v, u] : [u, v];
-      return [ctx.b.op(ch.from(['add', 'mul'] as const), pair, {}, { name: ctx.name })];
+      return [ctx.b.op(ch.from(['add', 'sub', 'mul'] as const), pair, {}, { name: ctx.name })];
+    },
+  },
+  {
+    name: 'div',
+    applies: () => true,
+    emit(v, ch, ctx) {
+      // The denominator is clipped away from 0 first, so every quotient is finite.
+      const s = dimsOf(v);
+      const u = ch.from(ctx.pool.filter((w) => broadcasts(s, dimsOf(w))));
+      if (numel(broadcastShape(s, dimsOf(u), 'div')) > MAX_ELEMENTS) return fallback(v, ctx);
+      const bound = ch.from([{ min: 0.5 }, { max: -0.5 }]);
+      const den = ctx.b.op('clip', u, bound, { name: `${ctx.name}_den` });
+      return [den, ctx.b.op('div', [v, den], {}, { name: ctx.name })];
     },
   },
 ];

@@ -22,6 +22,11 @@ export interface OpCase {
   op: OpName;
   inputs: number[][];
   attrs: Record<string, unknown>;
+  /**
+   * How input k's values must be drawn, over the caller's defaults (`caseData`): div's
+   * denominators keep away from 0 so that a float32 quotient is comparable with the reference.
+   */
+  inputData?: (TensorOptions | undefined)[];
 }
 
 /** Inputs that the IR must reject when building opGraph, with this code and a message matching `message`. */
@@ -38,10 +43,15 @@ export interface TensorOptions {
   magnitude?: number;
   /** Values in (0, magnitude] instead. */
   positive?: boolean;
+  /** |value| at least this (0 < minMagnitude ≤ magnitude): no values in (−minMagnitude, minMagnitude). */
+  minMagnitude?: number;
 }
 
 export interface GraphOptions {
-  /** Most ops or blocks appended after the input (default 8; a block counts as one). */
+  /**
+   * Most steps appended after the input (default 8): an op, a block, or a div with the clip that
+   * keeps its denominator away from 0.
+   */
   maxNodes?: number;
   /** Largest batch of the input (default 2). */
   maxBatch?: number;

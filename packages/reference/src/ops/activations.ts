@@ -1,7 +1,8 @@
 /**
  * The unary activations, elementwise (formulas as in @coordattn/ir ACTIVATIONS):
  * relu max(x, 0); relu6 min(max(x, 0), 6); sigmoid 1/(1+e^−x); hard_sigmoid relu6(x+3)/6;
- * hard_swish x·relu6(x+3)/6; swish x·sigmoid(x) (SiLU); identity x.
+ * hard_swish x·relu6(x+3)/6; swish x·sigmoid(x) (SiLU); identity x. And clip, min(max(x, min), max)
+ * with either bound absent (null).
  */
 import type { ActivationName } from '@coordattn/ir';
 import type { Tensor } from '../tensor.js';
@@ -38,3 +39,9 @@ export const hardSigmoid = activation('hard_sigmoid');
 export const hardSwish = activation('hard_swish');
 export const swish = activation('swish');
 export const identity = activation('identity');
+
+export const clip: RefKernel<ConcreteAttrs<'clip'>> = ([x], a) => {
+  const lo = a.min ?? -Infinity;
+  const hi = a.max ?? Infinity;
+  return [map(x, (v) => Math.min(Math.max(v, lo), hi))];
+};

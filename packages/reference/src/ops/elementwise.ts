@@ -1,8 +1,8 @@
 /**
- * add and mul with numpy broadcasting (shapes aligned on the right; each dim pair equal or one of
- * them 1), and scale (multiply by a constant).
+ * add, sub, mul and div with numpy broadcasting (shapes aligned on the right; each dim pair equal
+ * or one of them 1), scale (multiply by a constant) and offset (add a constant).
  */
-import { CoordattnError } from '@coordattn/ir';
+import { CoordattnError, type BinaryOpName } from '@coordattn/ir';
 import { shapeText, stridesOf, zeros, type Tensor } from '../tensor.js';
 import { map } from './activations.js';
 import type { ConcreteAttrs, RefKernel } from './types.js';
@@ -61,12 +61,23 @@ export function broadcastBinary(
   return y;
 }
 
-export const add: RefKernel<ConcreteAttrs<'add'>> = ([a, b]) => [
-  broadcastBinary(a, b, (x, y) => x + y, 'add'),
-];
+/** The scalar function of each binary op (float64; a / 0 follows IEEE: ±Infinity or NaN). */
+export const BINARY_FNS: Readonly<Record<BinaryOpName, (x: number, y: number) => number>> = {
+  add: (x, y) => x + y,
+  sub: (x, y) => x - y,
+  mul: (x, y) => x * y,
+  div: (x, y) => x / y,
+};
 
-export const mul: RefKernel<ConcreteAttrs<'mul'>> = ([a, b]) => [
-  broadcastBinary(a, b, (x, y) => x * y, 'mul'),
-];
+function binary<K extends BinaryOpName>(op: K): RefKernel<ConcreteAttrs<K>> {
+  return ([a, b]) => [broadcastBinary(a, b, BINARY_FNS[op], op)];
+}
+
+export const add = binary('add');
+export const sub = binary('sub');
+export const mul = binary('mul');
+export const div = binary('div');
 
 export const scale: RefKernel<ConcreteAttrs<'scale'>> = ([x], a) => [map(x, (v) => v * a.factor)];
+
+export const offset: RefKernel<ConcreteAttrs<'offset'>> = ([x], a) => [map(x, (v) => v + a.value)];

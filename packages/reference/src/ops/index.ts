@@ -4,13 +4,13 @@
  * the registry against OP_NAMES at run time as well.
  */
 import type { OpName } from '@coordattn/ir';
-import { hardSigmoid, hardSwish, identity, relu, relu6, sigmoid, swish } from './activations.js';
+import { clip, hardSigmoid, hardSwish, identity, relu, relu6, sigmoid, swish } from './activations.js';
 import { batchNorm } from './batch-norm.js';
 import { channelConv1d } from './channel-conv1d.js';
 import { conv2d } from './conv2d.js';
-import { add, mul, scale } from './elementwise.js';
+import { add, div, mul, offset, scale, sub } from './elementwise.js';
 import { linear } from './linear.js';
-import { concat, dropout, flatten, permute, reshape, split } from './movement.js';
+import { concat, dropout, flatten, permute, reshape, slice, split } from './movement.js';
 import {
   avgPool2d,
   channelReduce,
@@ -27,9 +27,11 @@ export const REFERENCE_OPS: { readonly [K in OpName]: RefKernel<ConcreteAttrs<K>
   batch_norm: batchNorm,
   channel_conv1d: channelConv1d,
   channel_reduce: channelReduce,
+  clip,
   concat,
   conv2d,
   directional_mean: directionalMean,
+  div,
   dropout,
   flatten,
   global_avg_pool: globalAvgPool,
@@ -40,13 +42,16 @@ export const REFERENCE_OPS: { readonly [K in OpName]: RefKernel<ConcreteAttrs<K>
   linear,
   max_pool2d: maxPool2d,
   mul,
+  offset,
   permute,
   relu,
   relu6,
   reshape,
   scale,
   sigmoid,
+  slice,
   split,
+  sub,
   swish,
 };
 
@@ -56,6 +61,6 @@ export function kernelFor(op: OpName): RefKernel<unknown> {
 }
 
 export { ACTIVATION_FNS } from './activations.js';
-export { broadcastShape } from './elementwise.js';
+export { BINARY_FNS, broadcastShape } from './elementwise.js';
 export { pooledSize } from './pools.js';
 export type { Concrete, ConcreteAttrs, RefKernel } from './types.js';

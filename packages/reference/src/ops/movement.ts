@@ -1,5 +1,6 @@
 /**
- * Data movement (no arithmetic): concat, split (one output per piece), permute, reshape and
+ * Data movement (no arithmetic): concat, split (one output per piece), slice (one strided piece,
+ * `end` clamped to the dim), permute, reshape and
  * flatten (row-major reinterpretation, so a copy of the data with a new shape), dropout (identity
  * at inference).
  */
@@ -42,8 +43,22 @@ export const concat: RefKernel<ConcreteAttrs<'concat'>> = (xs, a) => {
   return [y];
 };
 
+/** Elements start, start + step, … (len of them) along the axis: one piece of a split or a slice. */
+function strided(x: Tensor, axis: number, start: number, step: number, len: number): Tensor {
+  const { outer, inner } = around(x.shape, axis);
+  const total = x.shape[axis];
+  const y = zeros(x.shape.map((d, i) => (i === axis ? len : d)));
+  for (let o = 0; o < outer; o++) {
+    for (let k = 0; k < len; k++) {
+      const src = (o * total + start + k * step) * inner;
+      y.data.set(x.data.subarray(src, src + inner), (o * len + k) * inner);
+    }
+  }
+  return y;
+}
+
 export const split: RefKernel<ConcreteAttrs<'split'>> = ([x], a) => {
-  const { outer, inner } = around(x.shape, a.axis);
+  around(x.shape, a.axis);
   const total = x.shape[a.axis];
   const sum = a.sizes.reduce((s, d) => s + d, 0);
   if (sum !== total) {
@@ -53,14 +68,22 @@ export const split: RefKernel<ConcreteAttrs<'split'>> = ([x], a) => {
   }
   let offset = 0;
   return a.sizes.map((len) => {
-    const y = zeros(x.shape.map((d, i) => (i === a.axis ? len : d)));
-    for (let o = 0; o < outer; o++) {
-      for (let k = 0; k < len * inner; k++)
-        y.data[o * len * inner + k] = x.data[(o * total + offset) * inner + k];
-    }
+    const y = strided(x, a.axis, offset, 1, len);
     offset += len;
     return y;
   });
+};
+
+export const slice: RefKernel<ConcreteAttrs<'slice'>> = ([x], a) => {
+  around(x.shape, a.axis);
+  const total = x.shape[a.axis];
+  const len = Math.ceil((Math.min(a.end, total) - a.start) / a.step);
+  if (!(len >= 1)) {
+    throw new CoordattnError('E_SHAPE', `slice start ${a.start} is not inside dim ${a.axis}`, {
+      shapes: [shapeText(x.shape)],
+    });
+  }
+  return [strided(x, a.axis, a.start, a.step, len)];
 };
 
 export const permute: RefKernel<ConcreteAttrs<'permute'>> = ([x], a) => {

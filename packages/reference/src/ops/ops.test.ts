@@ -217,13 +217,14 @@ describe('pools', () => {
     expect(values(call('channel_reduce', [x2], { reduce: 'max' })[0])).toEqual([3, 4]);
   });
 
-  const win = (kernel: number, stride: number, padding: number, ceilMode = false) =>
+  const win = (kernel: number, stride: number, padding: number, ceilMode = false, countIncludePad = true) =>
     ({
       kernel: [kernel, kernel],
       stride: [stride, stride],
       padding: [padding, padding],
       ceilMode,
-    }) as ConcreteAttrs<'max_pool2d'>;
+      countIncludePad,
+    }) as ConcreteAttrs<'avg_pool2d'>;
 
   it('max_pool2d: windows, and −∞ padding (never chosen)', () => {
     const x4 = iota([1, 1, 4, 4]);
@@ -244,6 +245,26 @@ describe('pools', () => {
     [14 / 9, 30 / 9, 57 / 9, 99 / 9].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 14));
   });
 
+  it('avg_pool2d without countIncludePad divides by the input elements covered', () => {
+    // Same window sums over 4, 6, 6 and 9 real elements (torch count_include_pad=False).
+    const y = values(call('avg_pool2d', [iota([1, 1, 4, 4])], win(3, 2, 1, false, false))[0]);
+    [14 / 4, 30 / 6, 57 / 6, 99 / 9].forEach((v, i) => expect(y[i]).toBeCloseTo(v, 14));
+    // ceil mode, kernel 3, stride 3, padding 1 on the row 1..6: window starts −1, 2, 5 cover the
+    // inputs {1, 2}, {3, 4, 5}, {6}; the last window [5, 8) is clipped to the padded end 7. Sums 3,
+    // 12, 6: divided by 2, 3, 1 without the padding, by 3, 3, 2 with it.
+    const row = tensor([1, 1, 1, 6], [1, 2, 3, 4, 5, 6]);
+    const a = (countIncludePad: boolean) =>
+      ({
+        kernel: [1, 3],
+        stride: [1, 3],
+        padding: [0, 1],
+        ceilMode: true,
+        countIncludePad,
+      }) as ConcreteAttrs<'avg_pool2d'>;
+    expect(values(call('avg_pool2d', [row], a(false))[0])).toEqual([1.5, 4, 6]);
+    expect(values(call('avg_pool2d', [row], a(true))[0])).toEqual([1, 4, 3]);
+  });
+
   it('ceilMode keeps a partial last window (PyTorch rule)', () => {
     const row = tensor([1, 1, 1, 5], [1, 2, 3, 4, 5]);
     const a = {
@@ -251,7 +272,8 @@ describe('pools', () => {
       stride: [1, 2],
       padding: [0, 0],
       ceilMode: true,
-    } as ConcreteAttrs<'max_pool2d'>;
+      countIncludePad: true,
+    } as ConcreteAttrs<'avg_pool2d'>;
     // Windows [1,2], [3,4], [5]: max 2, 4, 5; mean 1.5, 3.5, 5 (the last divides by 1).
     expect(values(call('max_pool2d', [row], a)[0])).toEqual([2, 4, 5]);
     expect(values(call('avg_pool2d', [row], a)[0])).toEqual([1.5, 3.5, 5]);
@@ -283,6 +305,22 @@ describe('movement', () => {
     const [p, q] = call('split', [c2], { axis: 2, sizes: [2, 1] });
     expect(p).toEqual(a);
     expect(values(q)).toEqual([7, 8]);
+  });
+
+  it('slice: start, step, and an end past the dim clamped (Python / ONNX semantics)', () => {
+    const x = iota([1, 2, 1, 7]); // channel 0: 1..7, channel 1: 8..14
+    // x[..., 1:6:2] → indices 1, 3, 5
+    const [a] = call('slice', [x], { axis: 3, start: 1, end: 6, step: 2 });
+    expect(a.shape).toEqual([1, 2, 1, 3]);
+    expect(values(a)).toEqual([2, 4, 6, 9, 11, 13]);
+    // x[..., 4:100:3] → indices 4 (7 would be past the end)
+    const [b] = call('slice', [x], { axis: 3, start: 4, end: 100, step: 3 });
+    expect(values(b)).toEqual([5, 12]);
+    // x[:, 1:2] → channel 1
+    expect(values(call('slice', [x], { axis: 1, start: 1, end: 2, step: 1 })[0])).toEqual([
+      8, 9, 10, 11, 12, 13, 14,
+    ]);
+    expect(() => call('slice', [x], { axis: 3, start: 7, end: 9, step: 1 })).toThrow(/E_SHAPE/);
   });
 
   it('permute swaps H and W (a transpose)', () => {
@@ -322,7 +360,35 @@ describe('elementwise', () => {
     );
   });
 
-  it('scale', () => {
+  it('sub and div broadcast like numpy; a / 0 follows IEEE', () => {
+    const [d] = call('sub', [tensor([2, 1], [10, 20]), tensor([3], [1, 2, 3])], {});
+    expect(d.shape).toEqual([2, 3]);
+    expect(values(d)).toEqual([9, 8, 7, 19, 18, 17]);
+    // [N,C,H,W] / [C,1,1]: each channel divided by its own value.
+    const [q] = call('div', [tensor([1, 2, 1, 2], [1, 2, 3, 4]), tensor([2, 1, 1], [-2, 0.5])], {});
+    expect(values(q)).toEqual([-0.5, -1, 6, 8]);
+    expect(values(call('div', [tensor([3], [1, -1, 0]), tensor([1], [0])], {})[0])).toEqual([
+      Infinity,
+      -Infinity,
+      NaN,
+    ]);
+    expect(() => call('sub', [tensor([2], [1, 2]), tensor([3], [1, 2, 3])], {})).toThrow(
+      /E_SHAPE.*sub: dims 0 differ/,
+    );
+  });
+
+  it('scale and offset', () => {
     expect(values(call('scale', [tensor([2], [3, -6])], { factor: 1 / 3 })[0])).toEqual([1, -2]);
+    expect(values(call('offset', [tensor([2], [3, -6])], { value: 2.5 })[0])).toEqual([5.5, -3.5]);
+  });
+
+  it('clip with both bounds, only min, only max', () => {
+    const x = tensor([6], [-3, -1, 0, 0.5, 2, 7]);
+    expect(values(call('clip', [x], { min: -1, max: 1 })[0])).toEqual([-1, -1, 0, 0.5, 1, 1]);
+    expect(values(call('clip', [x], { min: 0, max: null })[0])).toEqual([0, 0, 0, 0.5, 2, 7]);
+    expect(values(call('clip', [x], { min: null, max: 0.5 })[0])).toEqual([-3, -1, 0, 0.5, 0.5, 0.5]);
+    // relu6 is clip(0, 6).
+    const r = tensor([4], [-2, 3, 6, 9]);
+    expect(call('clip', [r], { min: 0, max: 6 })).toEqual(call('relu6', [r], {}));
   });
 });

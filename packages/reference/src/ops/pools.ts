@@ -4,13 +4,16 @@
  * - directional_mean: over 'W' → [N, C, H, 1] (mean of each row), over 'H' → [N, C, 1, W];
  * - channel_reduce: mean or max over C → [N, 1, H, W];
  * - max_pool2d: windowed max, padding counts as −∞ (never chosen);
- * - avg_pool2d: windowed mean with count_include_pad (zero padding is counted in the divisor).
+ * - avg_pool2d: windowed mean; with countIncludePad (PyTorch count_include_pad, the default) zero
+ *   padding is counted in the divisor, without it only the input elements the window covers are.
  *
  * Windowed output size, as PyTorch: floor or ceil((size + 2p − k) / s) + 1, and with ceilMode the
  * last window is dropped when it would start inside the right padding
  * (`(out − 1)·s ≥ size + p`). The divisor of avg_pool2d is the window clipped to the padded input
  * (`min(start + k, size + p) − start` per axis), so a ceil-mode window hanging past the right
- * padding divides by fewer elements, as `torch.nn.AvgPool2d(count_include_pad=True)` does.
+ * padding divides by fewer elements, as `torch.nn.AvgPool2d(count_include_pad=True)` does; with
+ * `count_include_pad=False` it is the window clipped to the input
+ * (`min(start + k, size) − max(start, 0)`), never 0 since every window covers an input element.
  */
 import { CoordattnError } from '@coordattn/ir';
 import { zeros, type Tensor } from '../tensor.js';
@@ -88,7 +91,12 @@ export function pooledSize(size: number, k: number, s: number, p: number, ceilMo
   return out;
 }
 
-function windowPool(x: Tensor, a: ConcreteAttrs<'max_pool2d'>, reduce: 'max' | 'avg'): Tensor {
+function windowPool(
+  x: Tensor,
+  a: ConcreteAttrs<'max_pool2d'>,
+  reduce: 'max' | 'avg',
+  countIncludePad = true,
+): Tensor {
   const [n, c, h, w] = nchw(x);
   const [kh, kw] = a.kernel;
   const [sh, sw] = a.stride;
@@ -103,14 +111,16 @@ function windowPool(x: Tensor, a: ConcreteAttrs<'max_pool2d'>, reduce: 'max' | '
       for (let j = 0; j < wo; j++) {
         const w0 = j * sw - pw;
         const w1 = Math.min(w0 + kw, w + pw);
+        const [p0, p1, q0, q1] = [Math.max(h0, 0), Math.min(h1, h), Math.max(w0, 0), Math.min(w1, w)];
         let acc = reduce === 'max' ? -Infinity : 0;
-        for (let p = Math.max(h0, 0); p < Math.min(h1, h); p++) {
-          for (let q = Math.max(w0, 0); q < Math.min(w1, w); q++) {
+        for (let p = p0; p < p1; p++) {
+          for (let q = q0; q < q1; q++) {
             const v = x.data[(nc * h + p) * w + q];
             acc = reduce === 'max' ? Math.max(acc, v) : acc + v;
           }
         }
-        y.data[(nc * ho + i) * wo + j] = reduce === 'max' ? acc : acc / ((h1 - h0) * (w1 - w0));
+        const count = countIncludePad ? (h1 - h0) * (w1 - w0) : (p1 - p0) * (q1 - q0);
+        y.data[(nc * ho + i) * wo + j] = reduce === 'max' ? acc : acc / count;
       }
     }
   }
@@ -118,4 +128,6 @@ function windowPool(x: Tensor, a: ConcreteAttrs<'max_pool2d'>, reduce: 'max' | '
 }
 
 export const maxPool2d: RefKernel<ConcreteAttrs<'max_pool2d'>> = ([x], a) => [windowPool(x, a, 'max')];
-export const avgPool2d: RefKernel<ConcreteAttrs<'avg_pool2d'>> = ([x], a) => [windowPool(x, a, 'avg')];
+export const avgPool2d: RefKernel<ConcreteAttrs<'avg_pool2d'>> = ([x], a) => [
+  windowPool(x, a, 'avg', a.countIncludePad),
+];

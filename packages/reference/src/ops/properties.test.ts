@@ -195,9 +195,48 @@ describe('pooling properties', () => {
             stride: [1, 1],
             padding: [0, 0],
             ceilMode: false,
-          } as ConcreteAttrs<'max_pool2d'>;
+            countIncludePad: true,
+          } as ConcreteAttrs<'avg_pool2d'>;
           close(REFERENCE_OPS.max_pool2d([x], a, {})[0], REFERENCE_OPS.global_max_pool([x], {}, {})[0]);
           close(REFERENCE_OPS.avg_pool2d([x], a, {})[0], REFERENCE_OPS.global_avg_pool([x], {}, {})[0]);
+        },
+      ),
+      fcParams(100),
+    );
+  });
+
+  it('avg_pool2d without countIncludePad: a constant input stays constant; without padding the flag does not matter', () => {
+    fc.assert(
+      fc.property(
+        shape4,
+        value,
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 2 }),
+        fc.boolean(),
+        (s, v, k, stride, ceilMode) => {
+          fc.pre(s[2] + 2 * Math.floor(k / 2) >= k && s[3] + 2 * Math.floor(k / 2) >= k);
+          const attrs = (p: number, countIncludePad: boolean) =>
+            ({
+              kernel: [k, k],
+              stride: [stride, stride],
+              padding: [p, p],
+              ceilMode,
+              countIncludePad,
+            }) as ConcreteAttrs<'avg_pool2d'>;
+          const c = tensor([...s], new Array<number>(s.reduce((p, d) => p * d, 1)).fill(v));
+          const y = REFERENCE_OPS.avg_pool2d([c], attrs(Math.floor(k / 2), false), {})[0];
+          for (const u of y.data)
+            expect(Math.abs(u - v)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v)));
+          if (s[2] >= k && s[3] >= k) {
+            const x = tensor(
+              [...s],
+              c.data.map((_, i) => Math.sin(i + v)),
+            );
+            close(
+              REFERENCE_OPS.avg_pool2d([x], attrs(0, false), {})[0],
+              REFERENCE_OPS.avg_pool2d([x], attrs(0, true), {})[0],
+            );
+          }
         },
       ),
       fcParams(100),
