@@ -5,3 +5,4 @@
  */
 export * from './import/index.js';
 export * from './export/index.js';
+export { annotateOnnx } from './annotate.js';
