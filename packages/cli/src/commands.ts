@@ -40,6 +40,7 @@ import {
   type ModelFlags,
 } from './options.js';
 import { placementTableMarkdown } from './tables.js';
+import { netronReport } from './onnx.js';
 import { reproduce } from './reproduce.js';
 
 /** Where a command writes; tests pass an in-memory Io. */
@@ -86,8 +87,12 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
     emit(render(sweepReport(model, mf, flags, sweepFlag, io), format), flags, io);
     return;
   }
-  const m = loadModel(model, mf, io.cwd);
+  const m = loadModel(model, mf, io.cwd, { symbolic });
   const preset = presetOf(flags, m);
+  if (format === 'netron') {
+    netronReport(m, preset, flags, io);
+    return;
+  }
   const free = m.graph.symbols();
   if (free.length > 0) {
     // A symbolic model (e.g. --resolution HxW): formulas only, there are no numbers to give.
@@ -96,8 +101,10 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
         'E_OPTION',
         `the model has free symbols (${free.join(', ')}); numbers need concrete sizes`,
         {
-          path: '--resolution',
-          expected: 'concrete sizes, or --symbolic for formulas',
+          path: m.onnx ? '--dim' : '--resolution',
+          expected: m.onnx
+            ? `--dim NAME=VALUE for each of ${free.join(', ')}, or --symbolic for formulas`
+            : 'concrete sizes, or --symbolic for formulas',
         },
       );
     }
@@ -147,7 +154,9 @@ function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlag: str
   const { key, values } = parseSweep(sweepFlag);
   const base = loadModel(model, mf, io.cwd);
   if (!base.backbone) {
-    throw new CoordattnError('E_OPTION', 'sweeps need a backbone name, not a spec file', { path: '--sweep' });
+    throw new CoordattnError('E_OPTION', 'sweeps need a backbone name, not a spec or .onnx file', {
+      path: '--sweep',
+    });
   }
   const { name, opts } = base.backbone;
   const kind = (opts.attention?.kind ?? 'none') as AttentionKind;

@@ -35,3 +35,20 @@ Examples:
   xvfb-run -a coordattn verify mobilenetv2 --attention ca --resolution 224 --modes cpu,webasm,headlessgl
   DEBUG=kernels coordattn compile mobilenetv2 --attention ca --resolution 32 --out /tmp/k
 `;
+
+/** Shown by \`coordattn export --help\` (also in docs/onnx.md). */
+export const HELP_ONNX = `
+ONNX files are taken everywhere a model is: report, compare, compile, run, verify, export.
+An .onnx model carries its weights (no --weights/--seed); a symbolic batch is N, bound by --batch
+(default 1; left symbolic by report --symbolic); other dim_params are bound with --dim NAME=VALUE.
+BN that the exporter folded into Conv is gone from the file: its params are the file's (the report
+says so). Attention blocks (CA, SE, ECA, CBAM, Triplet) are recognised by structure.
+
+Examples:
+  coordattn export mobilenetv2 --attention ca --resolution 96 --seed 1 --out mbv2-ca.onnx
+  coordattn report model.onnx --by block
+  coordattn report model.onnx --symbolic
+  coordattn report model.onnx --format netron --out model.costs.onnx   # costs in Netron's node pane
+  coordattn run model.onnx --input x.npy --output y.npy --mode webasm
+  coordattn verify model.onnx --modes cpu,webasm
+`;

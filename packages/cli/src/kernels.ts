@@ -37,7 +37,7 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import type { Io } from './commands.js';
-import { loadModel } from './model.js';
+import { loadModel, type LoadedModel } from './model.js';
 import { modelFlags, MODEL_FLAG_NAMES, oneOf, positiveInt, str, type Flags } from './options.js';
 
 /** Runtime failures (mode unavailable, fallback, bad weights file) as user errors. */
@@ -63,8 +63,18 @@ function seedOf(flags: Flags): number {
   return n;
 }
 
-/** The model's weights: from --weights (checked against the graph) or seeded. */
-function weightsOf(graph: Graph, flags: Flags, io: Io, random = false): Weights {
+/** The model's weights: an .onnx file's own, from --weights (checked against the graph) or seeded. */
+export function weightsOf(m: LoadedModel, flags: Flags, io: Io, random = false): Weights {
+  const { graph } = m;
+  if (m.onnx) {
+    const given = ['weights', 'seed'].find((k) => str(flags, k) !== undefined);
+    if (given) {
+      throw new CoordattnError('E_OPTION', `an .onnx file carries its weights; --${given} does not apply`, {
+        path: `--${given}`,
+      });
+    }
+    return m.onnx.weights;
+  }
   const file = str(flags, 'weights');
   if (file !== undefined) {
     if (str(flags, 'seed') !== undefined) {
@@ -119,7 +129,7 @@ export function compileCommand(model: string, flags: Flags, io: Io): void {
   const out = str(flags, 'out');
   if (out === undefined) throw new CoordattnError('E_OPTION', 'compile needs --out DIR', { path: '--out' });
   const m = loadModel(model, modelFlags(flags), io.cwd);
-  const compiled = compileModel(m.graph, weightsOf(m.graph, flags, io), flags);
+  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
   const dir = resolve(io.cwd, out);
   try {
     mkdirSync(dir, { recursive: true });
@@ -175,7 +185,7 @@ function programOf(
     return { program, params: userError(() => loadWeightsFile(resolve(dir, 'weights.json'))) };
   }
   const m = loadModel(target, modelFlags(flags), io.cwd);
-  const compiled = compileModel(m.graph, weightsOf(m.graph, flags, io), flags);
+  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
   return {
     program: compiled.program,
     params: float32Params(compiled.params),
@@ -289,7 +299,7 @@ export function verifyCommand(model: string, flags: Flags, io: Io): void {
   const runs = str(flags, 'runs') === undefined ? 1 : positiveInt('runs', str(flags, 'runs')!).toInt()!;
   const format = oneOf('format', str(flags, 'format') ?? 'table', ['table', 'md', 'json'] as const);
   const m = loadModel(model, modelFlags(flags), io.cwd);
-  const weights = weightsOf(m.graph, flags, io, true);
+  const weights = weightsOf(m, flags, io, true);
   const compiled = compileModel(m.graph, weights, flags);
   const seed = seedOf(flags);
   const results: VerifyResult[] = [];

@@ -6,7 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { isCoordattnError } from '@coordattn/ir';
 import { PASS_NAMES } from '@coordattn/codegen';
 import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
-import { HELP_DEFAULTS, HELP_KERNELS } from './help.js';
+import { HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX } from './help.js';
+import { exportCommand } from './onnx.js';
 import { compileCommand, runCommand, verifyCommand } from './kernels.js';
 
 const MODEL_FLAGS: [string, string][] = [
@@ -20,12 +21,18 @@ const MODEL_FLAGS: [string, string][] = [
   ['--placement <name>', 'where attention goes: ca-paper|eca-paper|builtin-se|block-output'],
   ['--stages <list>', 'only these 1-based stages get attention, e.g. 2,3,4'],
   ['--eca-k <k>', "ECA kernel: 'adaptive' or one odd k per stage, e.g. 3,5,5,7"],
+  [
+    '--dim <NAME=VALUE...>',
+    '.onnx models: bind a symbolic dim (dim_param), e.g. --dim N=8 (--batch binds N)',
+  ],
 ];
 
 function addModelFlags(cmd: Command): Command {
   for (const [flags, desc] of MODEL_FLAGS) cmd.option(flags, desc);
   return cmd;
 }
+
+const MODEL_ARG = 'a backbone name (coordattn list backbones), a spec .json file or an .onnx file';
 
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const program = new Command('coordattn')
@@ -40,7 +47,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     program
       .command('report')
       .description('params and MACs/FLOPs of one model (or a sweep) under a counting preset')
-      .argument('<model>', 'a backbone name (coordattn list backbones) or a spec .json file'),
+      .argument('<model>', MODEL_ARG),
   )
     .option('--preset <name>', 'counting convention: paper|thop-2019|fvcore|ptflops|torch-flop-counter|full')
     .option(
@@ -53,10 +60,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--symbolic', 'also give params and MACs as formulas (symbolic H, W with --resolution HxW)')
     .addOption(
       new Option('--format <fmt>', 'output format')
-        .choices(['table', 'md', 'csv', 'json', 'latex', 'svg'])
+        .choices(['table', 'md', 'csv', 'json', 'latex', 'svg', 'netron'])
         .default('table'),
     )
-    .option('--out <file>', 'write to a file instead of stdout')
+    .option('--out <file>', 'write to a file instead of stdout (netron: the annotated .onnx, required)')
     .addHelpText('after', HELP_DEFAULTS)
     .action(async (model: string, flags: Record<string, string | boolean | undefined>) => {
       await reportCommand(model, flags, io);
@@ -66,7 +73,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     program
       .command('compare')
       .description('one model under every preset, and which ops explain each difference')
-      .argument('<model>', 'a backbone name or a spec .json file'),
+      .argument('<model>', MODEL_ARG),
   )
     .addOption(
       new Option('--format <fmt>', 'output format').choices(['table', 'md', 'json']).default('table'),
@@ -118,7 +125,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
           .description(
             'lower a model to gpu.js kernels: DIR gets model.ts, runtime.ts, program.json, weights and kernels.md',
           )
-          .argument('<model>', 'a backbone name or a spec .json file'),
+          .argument('<model>', MODEL_ARG),
       ),
     ),
   )
@@ -136,7 +143,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
           .description(
             'run a compiled directory (or compile a model now) on an input .npy, write the output .npy',
           )
-          .argument('<target>', 'a directory from `compile --out`, a backbone name or a spec .json file'),
+          .argument('<target>', `a directory from \`compile --out\`, ${MODEL_ARG}`),
       ),
     ),
   )
@@ -160,7 +167,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
           .description(
             'run every kernel on each mode against the float64 reference: per-kernel table, exit 1 on any failure',
           )
-          .argument('<model>', 'a backbone name or a spec .json file'),
+          .argument('<model>', MODEL_ARG),
       ),
     ),
   )
@@ -172,6 +179,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .addHelpText('after', HELP_KERNELS)
     .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       verifyCommand(model, flags, io);
+    });
+
+  weightFlags(
+    addModelFlags(
+      program
+        .command('export')
+        .description('write a model as ONNX (opset 17; IR node paths as node names) that onnxruntime runs')
+        .argument('<model>', MODEL_ARG),
+    ),
+  )
+    .option('--out <file>', 'the .onnx file to write (required)')
+    .addHelpText('after', HELP_ONNX)
+    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      exportCommand(model, flags, io);
     });
 
   try {

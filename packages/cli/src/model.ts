@@ -1,6 +1,8 @@
-/** Resolves the `<model>` argument (a backbone name or a spec file) plus model flags into graphs. */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+/** Resolves the `<model>` argument (a backbone name, a spec file or an .onnx file) plus model flags into graphs. */
+import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import { importOnnx, type ExternalRef, type ImportNotes } from '@coordattn/onnx';
+import type { Weights } from '@coordattn/reference';
 import {
   BACKBONE_NAMES,
   CoordattnError,
@@ -13,7 +15,7 @@ import {
   type Graph,
 } from '@coordattn/ir';
 import type { ModelInfo, PresetName } from '@coordattn/cost';
-import { MODEL_FLAG_NAMES, isBackboneName, modelOptions, type ModelFlags } from './options.js';
+import { MODEL_FLAG_NAMES, isBackboneName, modelOptions, positiveInt, type ModelFlags } from './options.js';
 
 export interface LoadedModel {
   readonly graph: Graph;
@@ -22,6 +24,114 @@ export interface LoadedModel {
   readonly presetDefault?: PresetName;
   /** Backbone models only: rebuild with other options (sweeps, symbolic H×W). */
   readonly backbone?: { readonly name: BackboneName; readonly opts: BackboneOptions };
+  /** .onnx models: the file's weights and what the import found. */
+  readonly onnx?: {
+    readonly weights: Weights;
+    readonly notes: ImportNotes;
+    readonly file: string;
+    readonly bytes: Uint8Array;
+  };
+}
+
+export interface LoadOptions {
+  /** Leave an .onnx file's batch symbolic (N) unless --batch is given (report --symbolic). */
+  readonly symbolic?: boolean;
+}
+
+export function isOnnxPath(model: string): boolean {
+  return model.toLowerCase().endsWith('.onnx');
+}
+
+function readBytes(file: string, cwd: string): Uint8Array {
+  try {
+    return readFileSync(resolve(cwd, file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new CoordattnError('E_IO', `cannot read file (${code})`, { path: file });
+  }
+}
+
+/** `--dim NAME=VALUE` entries → bindings. */
+export function parseDims(entries: readonly string[] | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of entries ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(\d{1,9})$/.exec(e.trim());
+    if (!m || Number(m[2]) < 1) {
+      throw new CoordattnError('E_OPTION', `not a dim binding: '${e.slice(0, 60)}'`, {
+        path: '--dim',
+        expected: 'NAME=VALUE with a positive integer value, e.g. --dim N=8',
+      });
+    }
+    out[m[1]] = Number(m[2]);
+  }
+  return out;
+}
+
+/**
+ * Reads external tensor data for an .onnx file: only files inside the model's own folder (after
+ * resolving symlinks), and only the byte range the tensor needs.
+ */
+function externalReader(modelPath: string): (ref: ExternalRef, tensor: string) => Uint8Array {
+  const root = realpathSync(dirname(modelPath));
+  return (ref, tensor) => {
+    const where = `initializer '${tensor}' (external data ${ref.location})`;
+    let real: string;
+    try {
+      real = realpathSync(resolve(root, ref.location));
+    } catch (e) {
+      throw new CoordattnError(
+        'E_IO',
+        `cannot read external data (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        { path: where },
+      );
+    }
+    if (!real.startsWith(root + sep)) {
+      throw new CoordattnError('E_ONNX', "external data leaves the model's folder (through a symlink)", {
+        path: where,
+      });
+    }
+    const size = statSync(real).size;
+    const length = ref.length ?? size - ref.offset;
+    if (ref.offset + length > size || length < 0) {
+      throw new CoordattnError(
+        'E_ONNX',
+        `external data range ${ref.offset}+${length} is past the end of the file (${size} bytes)`,
+        { path: where },
+      );
+    }
+    const buf = new Uint8Array(length);
+    const fd = openSync(real, 'r');
+    try {
+      readSync(fd, buf, 0, length, ref.offset);
+    } finally {
+      closeSync(fd);
+    }
+    return buf;
+  };
+}
+
+function loadOnnx(model: string, flags: ModelFlags, cwd: string, opts: LoadOptions): LoadedModel {
+  const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined && k !== 'batch' && k !== 'dim');
+  if (given.length > 0) {
+    throw new CoordattnError(
+      'E_OPTION',
+      'model flags do not apply to an .onnx file (only --batch and --dim do)',
+      {
+        path: `--${given[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      },
+    );
+  }
+  const dims = parseDims(flags.dim);
+  if (flags.batch !== undefined) dims.N = positiveInt('batch', flags.batch).toInt()!;
+  else if (!opts.symbolic && dims.N === undefined) dims.N = 1;
+  const full = resolve(cwd, model);
+  const bytes = readBytes(model, cwd);
+  const r = importOnnx(bytes, { file: model, dims, readExternal: externalReader(full) });
+  return {
+    graph: r.graph,
+    info: { name: model.replace(/^.*[/\\]/, '').replace(/\.onnx$/i, '') },
+    onnx: { weights: r.weights, notes: r.notes, file: model, bytes },
+  };
 }
 
 export function readTextFile(file: string, cwd: string): string {
@@ -48,7 +158,19 @@ export function infoOf(name: BackboneName, opts: BackboneOptions): ModelInfo {
   };
 }
 
-export function loadModel(model: string, flags: ModelFlags, cwd: string): LoadedModel {
+export function loadModel(
+  model: string,
+  flags: ModelFlags,
+  cwd: string,
+  opts: LoadOptions = {},
+): LoadedModel {
+  if (isOnnxPath(model)) return loadOnnx(model, flags, cwd, opts);
+  if (flags.dim !== undefined) {
+    throw new CoordattnError('E_OPTION', '--dim binds the symbolic dims of an .onnx file', {
+      path: '--dim',
+      expected: 'an .onnx model, or --batch / --resolution for backbones',
+    });
+  }
   if (isBackboneName(model)) {
     const opts = modelOptions(flags);
     const resolved = resolveBackboneOptions(model, opts);
@@ -63,7 +185,7 @@ export function loadModel(model: string, flags: ModelFlags, cwd: string): Loaded
   if (!looksLikeFile) {
     throw new CoordattnError('E_UNKNOWN_NAME', `'${model}' is neither a backbone nor a spec file`, {
       path: '<model>',
-      expected: `one of ${BACKBONE_NAMES.join(', ')}, or a path to a spec .json file`,
+      expected: `one of ${BACKBONE_NAMES.join(', ')}, or a path to a spec .json or .onnx file`,
     });
   }
   const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);

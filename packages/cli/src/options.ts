@@ -30,6 +30,7 @@ export const MODEL_FLAG_NAMES = [
   'placement',
   'stages',
   'ecaK',
+  'dim',
 ] as const;
 
 /** Raw flag values as commander hands them over. */
@@ -44,6 +45,8 @@ export interface ModelFlags {
   readonly placement?: string;
   readonly stages?: string;
   readonly ecaK?: string;
+  /** `--dim NAME=VALUE` (repeatable): binds an .onnx file's symbolic dims. */
+  readonly dim?: readonly string[];
 }
 
 function optErr(flag: string, value: string, why: string, expected: string): CoordattnError {
@@ -183,10 +186,11 @@ export function str(flags: Flags, k: string): string | undefined {
 
 /** The model flags among the parsed flags. */
 export function modelFlags(flags: Flags): ModelFlags {
-  const out: Record<string, string> = {};
+  const out: Record<string, string | string[]> = {};
   for (const k of MODEL_FLAG_NAMES) {
-    const v = str(flags, k);
-    if (v !== undefined) out[k] = v;
+    const v = flags[k];
+    if (k === 'dim' && v !== undefined) out[k] = Array.isArray(v) ? v : [String(v)];
+    else if (typeof v === 'string') out[k] = v;
   }
-  return out;
+  return out as ModelFlags;
 }

@@ -342,6 +342,7 @@ function assumptions(graph: Graph, a: Analysis, preset: Preset): string[] {
     `memory: ${a.options.bytesPerElement} bytes per element; activation peak assumes every op output is its own buffer (no in-place ops or views)`,
     ...preset.assumptions.map((s) => `${preset.name}: ${s}`),
     ...graph.assumptions.map((x) => `assumed at ${x.path}: ${x.relation}`),
+    ...graph.notes,
   ];
   return out;
 }

@@ -58,9 +58,11 @@ export const DEFAULT_TORCH: Record<OpName, { torchType: string; call: Provenance
   batch_norm: { torchType: 'BatchNorm2d', call: 'module' },
   channel_conv1d: { torchType: 'Conv1d', call: 'module' },
   channel_reduce: { torchType: 'mean', call: 'tensor' },
+  clip: { torchType: 'clamp', call: 'tensor' },
   concat: { torchType: 'cat', call: 'functional' },
   conv2d: { torchType: 'Conv2d', call: 'module' },
   directional_mean: { torchType: 'AdaptiveAvgPool2d', call: 'module' },
+  div: { torchType: 'div', call: 'tensor' },
   dropout: { torchType: 'Dropout', call: 'module' },
   flatten: { torchType: 'flatten', call: 'functional' },
   global_avg_pool: { torchType: 'AdaptiveAvgPool2d', call: 'module' },
@@ -71,13 +73,16 @@ export const DEFAULT_TORCH: Record<OpName, { torchType: string; call: Provenance
   linear: { torchType: 'Linear', call: 'module' },
   max_pool2d: { torchType: 'MaxPool2d', call: 'module' },
   mul: { torchType: 'mul', call: 'tensor' },
+  offset: { torchType: 'add', call: 'tensor' },
   permute: { torchType: 'permute', call: 'tensor' },
   relu: { torchType: 'ReLU', call: 'module' },
   relu6: { torchType: 'ReLU6', call: 'module' },
   reshape: { torchType: 'reshape', call: 'tensor' },
   scale: { torchType: 'mul', call: 'tensor' },
   sigmoid: { torchType: 'Sigmoid', call: 'module' },
+  slice: { torchType: 'slice', call: 'tensor' },
   split: { torchType: 'split', call: 'functional' },
+  sub: { torchType: 'sub', call: 'tensor' },
   swish: { torchType: 'SiLU', call: 'module' },
 };
 
@@ -97,6 +102,8 @@ export class Graph {
   readonly assumptions: Assumption[] = [];
   readonly blocks: BlockInstance[] = [];
   readonly meta: Record<string, unknown> = {};
+  /** Statements about where the graph came from that a report must carry (e.g. an import's caveats). */
+  readonly notes: string[] = [];
   private readonly byPath = new Map<string, Node>();
   private readonly inputByName = new Map<string, GraphInput>();
 

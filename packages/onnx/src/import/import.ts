@@ -124,6 +124,30 @@ function orderNodes(m: OnnxModel, file: string): OnnxNode[] {
       producer.set(o, n);
     }
   }
+  // A file in topological order (as ONNX requires, and as exporters write) keeps its order.
+  const seen = new Set(defined);
+  const sorted = m.nodes.every((n) => {
+    const ok = n.inputs.every((i) => i === '' || seen.has(i));
+    for (const o of n.outputs) seen.add(o);
+    return ok;
+  });
+  if (sorted) {
+    for (const n of m.nodes) {
+      for (const i of n.inputs) {
+        if (i !== '' && !defined.has(i) && !producer.has(i)) {
+          throw new CoordattnError(
+            'E_ONNX',
+            `input '${i.slice(0, 200)}' is produced by no node, initializer or graph input`,
+            {
+              path: `${file}: ${describeOnnx([n])}`,
+            },
+          );
+        }
+      }
+    }
+    checkOutputs(m, producer, defined, file);
+    return [...m.nodes];
+  }
   const pending = new Map<OnnxNode, number>();
   const waiting = new Map<string, OnnxNode[]>();
   const ready: OnnxNode[] = [];
@@ -169,6 +193,16 @@ function orderNodes(m: OnnxModel, file: string): OnnxNode[] {
       expected: 'a directed acyclic graph',
     });
   }
+  checkOutputs(m, producer, defined, file);
+  return order;
+}
+
+function checkOutputs(
+  m: OnnxModel,
+  producer: ReadonlyMap<string, OnnxNode>,
+  defined: ReadonlySet<string>,
+  file: string,
+): void {
   for (const o of m.outputs) {
     if (!producer.has(o.name) && !defined.has(o.name)) {
       throw new CoordattnError('E_ONNX', `graph output '${o.name.slice(0, 200)}' is produced by no node`, {
@@ -176,7 +210,6 @@ function orderNodes(m: OnnxModel, file: string): OnnxNode[] {
       });
     }
   }
-  return order;
 }
 
 function symbolName(s: string): string {
@@ -301,6 +334,27 @@ function checkDeclared(o: OnnxValueInfo, s: Shape, file: string): void {
   }
 }
 
+/**
+ * Ops that torch code writes as functions or tensor operators (`x + y`, `torch.cat`, `.view`), never
+ * as a module of their own: such a node is named `<module>.<op>` even when it is its module's only
+ * node, as the built-in backbones name them (`features.3.add`).
+ */
+const FUNCTIONAL = new Set([
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'scale',
+  'offset',
+  'concat',
+  'split',
+  'slice',
+  'permute',
+  'reshape',
+  'flatten',
+  'channel_reduce',
+]);
+
 function toTensor(w: WeightData): Tensor {
   return { shape: [...w.shape], data: Float64Array.from(w.values) };
 }
@@ -355,11 +409,9 @@ function emit(
     const mod = moduleOf.get(n);
     const opName = n.op as string;
     let base: string;
-    if (mod === undefined) {
-      const o = n.origin[n.origin.length - 1];
-      base = fallbackName(o.name, o.named, o.opType);
-    } else if (mod === '') base = opName;
-    else base = perModule.get(mod) === 1 ? mod : `${mod}.${opName}`;
+    if (mod === undefined) base = fallbackName(n.origin);
+    else if (mod === '') base = opName;
+    else base = perModule.get(mod) === 1 && !FUNCTIONAL.has(opName) ? mod : `${mod}.${opName}`;
     const path = unique(base);
     pathOf.set(n, path);
     const sig = [...n.weights.entries()].map(([k, w]) => `${k}=${w.key}`).join('|');
@@ -417,6 +469,14 @@ function emit(
   assumptions.push(
     'provenance (module vs functional call) is inferred from ONNX op types, not read from PyTorch: presets that count by module calls (thop, ptflops) are approximate on imported models',
   );
+  g.notes.push(...assumptions);
+  for (const b of blocks) {
+    g.notes.push(
+      `recognised by structure: ${b.kind} block at ${b.path} (${Object.entries(b.config)
+        .map(([k, v]) => `${k} ${String(v)}`)
+        .join(', ')})`,
+    );
+  }
   g.meta.source = 'onnx';
   g.meta.file = file;
   g.meta.opset = m.opset;

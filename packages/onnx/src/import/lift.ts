@@ -194,37 +194,57 @@ export const gatedSelf: LiftRule = {
   },
 };
 
-function isPerm021(n: PNode | undefined): n is PNode {
-  const p = n?.attrs.perm as number[] | undefined;
-  return !!p && p.length === 3 && p[0] === 0 && p[1] === 2 && p[2] === 1;
+/** A permute that moves only size-1 axes: the data keep their order, as with a reshape. */
+function layoutPreserving(n: PNode): boolean {
+  if (n.op === 'reshape' || n.op === 'flatten') return true;
+  if (n.op !== 'permute') return false;
+  const s = shapeOf(n.inputs[0]);
+  const kept = (n.attrs.perm as number[]).filter((a) => s[a].toInt() !== 1);
+  return kept.every((a, i) => i === 0 || a > kept[i - 1]);
+}
+
+/** Walks back from input 0 of n through clean single-use layout-preserving nodes. */
+function layoutChainBack(cx: LiftContext, n: PNode): { nodes: PNode[]; src: PRef } {
+  const nodes: PNode[] = [];
+  let cur = n;
+  for (;;) {
+    const p = ['reshape', 'permute', 'flatten'].map((op) => cx.soleProducer(cur, 0, op)).find((x) => x);
+    if (!p || !layoutPreserving(p)) return { nodes, src: cur.inputs[0] };
+    nodes.push(p);
+    cur = p;
+  }
+}
+
+function isDescriptor(s: readonly Dim[]): boolean {
+  const one = Dim.const(1);
+  return s.length === 4 && s[2].equals(one) && s[3].equals(one);
 }
 
 /**
- * ECA: [N,C,1,1] → reshape [N,C,1] → permute (0,2,1) → Conv1d(1→1, k, 'same') → permute (0,2,1)
- * → reshape [N,C,1,1] becomes channel_conv1d on the [N,C,1,1] descriptor.
+ * ECA: a [N,C,1,1] descriptor laid out as a length-C sequence ([N,1,C], by squeeze + transpose as
+ * torch writes it, or one reshape), a Conv1d(1→1, odd k, 'same' padding), and back to [N,C,1,1]
+ * becomes channel_conv1d on the descriptor.
  */
 export const ecaConv1d: LiftRule = {
   name: 'eca-channel-conv1d',
-  summary: 'squeeze → transpose → Conv1d(1→1, k, pad (k−1)/2) → transpose → unsqueeze → channel_conv1d (ECA)',
+  summary: 'descriptor → [N,1,C] → Conv1d(1→1, k, pad (k−1)/2) → [N,C,1,1] (ECA) → channel_conv1d',
   match(n, cx) {
-    if (n.op !== 'reshape') return false;
-    const p2 = cx.soleProducer(n, 0, 'permute');
-    const cv = p2 && cx.soleProducer(p2, 0, 'conv1d');
-    const p1 = cv && cx.soleProducer(cv, 0, 'permute');
-    const r1 = p1 && cx.soleProducer(p1, 0, 'reshape');
-    if (!p2 || !cv || !p1 || !r1 || !isPerm021(p1) || !isPerm021(p2)) return false;
-    const src = r1.inputs[0];
+    if (n.op !== 'reshape' && n.op !== 'permute') return false;
+    if (!isDescriptor(n.shapes[0]) || !layoutPreserving(n)) return false;
+    const after = layoutChainBack(cx, n);
+    const last = after.src.node;
+    if (last.kind !== 'node' || last.op !== 'conv1d' || last.dead || cx.dirty.has(last)) return false;
+    if (cx.usesOf(after.src).length !== 1 || cx.isOutput(last)) return false;
+    const cv = last;
+    const before = layoutChainBack(cx, cv);
+    if (before.nodes.length === 0) return false;
+    const src = before.src;
     const s = shapeOf(src);
     const out = n.shapes[0];
-    const one = Dim.const(1);
     const k = cv.attrs.kernel as number;
     const pads = cv.attrs.pads as [number, number];
     const shapeOk =
-      s.length === 4 &&
-      s[2].equals(one) &&
-      s[3].equals(one) &&
-      out.length === 4 &&
-      out.every((d, i) => d.equals(s[i]));
+      isDescriptor(s) && out.every((d, i) => d.equals(s[i])) && shapeOf(cv.inputs[0])[1].toInt() === 1;
     const convOk =
       cv.attrs.inChannels === 1 &&
       cv.attrs.outChannels === 1 &&
@@ -238,7 +258,15 @@ export const ecaConv1d: LiftRule = {
     const weights = new Map<string, WeightData>([['weight', { ...w, shape: [1, 1, k] }]]);
     const b = cv.weights.get('bias');
     if (b) weights.set('bias', { ...b, shape: [1] });
-    replace(cx, n, [r1, p1, cv, p2], 'channel_conv1d', [src], { kernel: k, bias: !!b }, weights);
+    replace(
+      cx,
+      n,
+      [...before.nodes, cv, ...after.nodes],
+      'channel_conv1d',
+      [src],
+      { kernel: k, bias: !!b },
+      weights,
+    );
     return true;
   },
 };

@@ -54,14 +54,30 @@ export function commonModule(paths: readonly string[]): string {
   return out.join('.');
 }
 
-/** An IR path for an ONNX node with no module: its sanitized name, or the op type when unnamed. */
-export function fallbackName(nodeName: string, named: boolean, opType: string): string {
-  if (!named) return sanitizeComponent(opType.toLowerCase());
+const IR_PATH = /^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*(@[0-9]+)?$/;
+
+/**
+ * An IR path for ONNX nodes with no torch module scope: a name that is already an IR path is kept
+ * (files coordattn exported name nodes after IR paths: `features.3.conv.0.0`, `relu@1`); several
+ * nodes lifted into one take the common head of their '/'-separated names (`p`, `p/reshape_in`,
+ * `p/reshape_out` → `p`); otherwise the name is sanitized, and an unnamed node takes its op type.
+ */
+export function fallbackName(
+  origin: readonly { readonly name: string; readonly named: boolean; readonly opType: string }[],
+): string {
+  const named = origin.filter((o) => o.named);
+  if (named.length === 0)
+    return sanitizeComponent((origin[origin.length - 1]?.opType ?? 'node').toLowerCase());
+  const parts = named.map((o) => o.name.split('/'));
+  const head: string[] = [];
+  for (let i = 0; parts.every((p) => i < p.length && p[i] === parts[0][i]); i++) head.push(parts[0][i]);
+  const name = head.filter((p) => p.length > 0).join('/') || named[named.length - 1].name;
+  if (IR_PATH.test(name)) return name;
   return (
-    nodeName
+    name
       .split(/[/.]+/)
       .filter((p) => p.length > 0)
       .map(sanitizeComponent)
-      .join('.') || sanitizeComponent(opType.toLowerCase())
+      .join('.') || sanitizeComponent(named[0].opType.toLowerCase())
   );
 }
