@@ -409,6 +409,12 @@ def cases():
     add("triplet_c16_h9_w11", "block", "triplet", lambda: V["triplet"].TripletAttention(16),
         "triplet_attention.TripletAttention(16)  # three gates, kernel 7 (fixed in SpatialGate)",
         TRIPLET_SRC, (1, 16, 9, 11), 105)
+    add("cbam_c64_h8_w10_bn", "block", "cbam", lambda: V["cbam"].CBAM(64, 16),
+        "cbam.CBAM(64, 16)  # as cbam_c64_h8_w10", CBAM_SRC, (1, 64, 8, 10), 103, keep_bn=True,
+        notes="same weights and input as cbam_c64_h8_w10; BN kept (training=TrainingMode.PRESERVE)")
+    add("triplet_c16_h9_w11_bn", "block", "triplet", lambda: V["triplet"].TripletAttention(16),
+        "triplet_attention.TripletAttention(16)  # as triplet_c16_h9_w11", TRIPLET_SRC, (1, 16, 9, 11), 105,
+        keep_bn=True, notes="same weights and input as triplet_c16_h9_w11; BN kept (training=TrainingMode.PRESERVE)")
     add("triplet_c16_h9_w11_nospatial", "block", "triplet",
         lambda: V["triplet"].TripletAttention(16, no_spatial=True),
         "triplet_attention.TripletAttention(16, no_spatial=True)  # C-H and C-W gates only, mean of 2",

@@ -10,7 +10,8 @@
  * - every IR op on fast-check cases from @coordattn/reference/arbitraries, plus ONNX edge cases
  *   (ceil-mode pooling, count_include_pad, optional Clip bounds, Slice past the end);
  * - random valid graphs (NNSmith-style);
- * - three compiled models (@coordattn/codegen, webasm) against onnxruntime.
+ * - the compiled kernels (@coordattn/codegen) of every matrix model on webasm, and of three models on
+ *   every other mode (cpu; headlessgl under Xvfb), against onnxruntime.
  *
  * FC_SEED fixes every property (default 20261122); FC_RUNS sets their runs.
  */
@@ -44,7 +45,7 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import { opCase, opGraph, randomGraph, tensorData, type OpCase } from '@coordattn/reference/arbitraries';
-import { compile, runCompiled } from '@coordattn/codegen';
+import { compile, headlessGLAvailable, runCompiled, type Mode } from '@coordattn/codegen';
 import { exportOnnx } from './index.js';
 import { dampResiduals, fcParams, runOrt, seededWeights, WeightCache } from './testing/ort.js';
 
@@ -92,6 +93,12 @@ const MODEL: Readonly<Record<BackboneName, BackboneOptions>> = {
 const modelWeights = (backbone: BackboneName, w: Weights): Weights =>
   backbone.startsWith('resnet') ? dampResiduals(w) : w;
 
+/**
+ * Per model: export, onnxruntime, the reference and the compiled webasm kernels. ResNet-152 with
+ * Triplet takes ~30 s alone on a 2-core machine; the bound leaves room for a loaded one.
+ */
+const MATRIX_TIMEOUT_MS = 300_000;
+
 /** Combinations the library rejects (with its message); none today. */
 const EXPECTED_REJECTED: readonly string[] = [];
 
@@ -126,35 +133,48 @@ describe('every backbone × attention kind: onnxruntime vs the reference', () =>
 
   for (const backbone of BACKBONE_NAMES) {
     for (const kind of ATTENTION_KINDS) {
-      it(`${backbone} + ${kind}`, async (ctx) => {
-        const t0 = performance.now();
-        const opts = MODEL[backbone];
-        let graph: Graph;
-        try {
-          graph = buildBackbone(backbone, {
-            ...opts,
-            height: H,
-            widthPx: W,
-            classes: 10,
-            attention: spec(kind),
+      it(
+        `${backbone} + ${kind}`,
+        async (ctx) => {
+          const t0 = performance.now();
+          const opts = MODEL[backbone];
+          let graph: Graph;
+          try {
+            graph = buildBackbone(backbone, {
+              ...opts,
+              height: H,
+              widthPx: W,
+              classes: 10,
+              attention: spec(kind),
+            });
+          } catch (e) {
+            if (!(e instanceof CoordattnError)) throw e;
+            rejected.push(`${backbone} + ${kind}: ${e.message}`);
+            ctx.skip();
+            return;
+          }
+          const weights = modelWeights(backbone, cache.get(graph, 1, backbone));
+          const input = uniformTensor([Number(opts.batch), 3, H, W], 2);
+          const [c] = await ortVsReference(graph, weights, { input });
+          // The same model compiled to kernels (webasm) against onnxruntime's output.
+          const out = graph.outputs[0];
+          const ortOut = (await runOrt(exportOnnx(graph, weights), { input }))[out];
+          const k = compare(
+            runCompiled(compile(graph, weights), { input }, 'webasm')[out],
+            ortOut,
+            FLOAT32_TOLERANCE,
+          );
+          expectPass([k], `${backbone} + ${kind}: compiled (webasm) vs onnxruntime`);
+          rows.push({
+            model: `${backbone} + ${kind}`,
+            nodes: graph.nodes.length,
+            c,
+            ms: performance.now() - t0,
           });
-        } catch (e) {
-          if (!(e instanceof CoordattnError)) throw e;
-          rejected.push(`${backbone} + ${kind}: ${e.message}`);
-          ctx.skip();
-          return;
-        }
-        const weights = modelWeights(backbone, cache.get(graph, 1, backbone));
-        const input = uniformTensor([Number(opts.batch), 3, H, W], 2);
-        const [c] = await ortVsReference(graph, weights, { input });
-        rows.push({
-          model: `${backbone} + ${kind}`,
-          nodes: graph.nodes.length,
-          c,
-          ms: performance.now() - t0,
-        });
-        expectPass([c], `${backbone} + ${kind}`);
-      });
+          expectPass([c], `${backbone} + ${kind}`);
+        },
+        MATRIX_TIMEOUT_MS,
+      );
     }
   }
 
@@ -414,7 +434,14 @@ describe('random valid graphs: onnxruntime vs the reference', () => {
 
 // ---- compiled kernels vs onnxruntime --------------------------------------------------------------
 
-describe('compiled kernels (webasm) vs onnxruntime', () => {
+const gl = headlessGLAvailable();
+if (process.env.COORDATTN_REQUIRE_GL === '1' && !gl.ok) {
+  throw new Error(`COORDATTN_REQUIRE_GL=1 but headlessgl is unavailable: ${gl.reason}`);
+}
+/** The matrix above runs the compiled kernels on webasm; three models run on every other mode. */
+const OTHER_MODES: readonly Mode[] = gl.ok ? ['cpu', 'headlessgl'] : ['cpu'];
+
+describe.each(OTHER_MODES)('compiled kernels (%s) vs onnxruntime', (mode) => {
   const MODELS: readonly { backbone: BackboneName; opts: BackboneOptions }[] = [
     { backbone: 'mobilenetv2', opts: { width: 0.35, attention: { kind: 'ca' } } },
     { backbone: 'resnet18', opts: { attention: { kind: 'cbam' } } },
@@ -427,10 +454,10 @@ describe('compiled kernels (webasm) vs onnxruntime', () => {
       const input = uniformTensor([2, 3, H, W], 10);
       const out = graph.outputs[0];
       const ort = (await runOrt(exportOnnx(graph, weights), { input }))[out];
-      const compiled = runCompiled(compile(graph, weights), { input }, 'webasm')[out];
+      const compiled = runCompiled(compile(graph, weights), { input }, mode)[out];
       const c = compare(compiled, ort, FLOAT32_TOLERANCE);
       console.log(
-        describeComparison(c, `${backbone} + ${opts.attention!.kind}: compiled (webasm) vs onnxruntime`),
+        describeComparison(c, `${backbone} + ${opts.attention!.kind}: compiled (${mode}) vs onnxruntime`),
       );
       expect(c.pass, describeComparison(c)).toBe(true);
     });
