@@ -7,7 +7,8 @@ import { CoordattnError, Dim, floor, type Shape } from '@coordattn/ir';
 import type { PNode, PRef, PendingGraph, PendingOp, WeightData } from './pending.js';
 import { describeOnnx, shapeOf } from './pending.js';
 import type { OnnxAttr, OnnxNode, OnnxTensor } from './proto.js';
-import { checkConstSize, concreteInts, numelOf, reindex, strides, valShape, type Val } from './values.js';
+import { numel, stridesOf } from '@coordattn/reference/tensor';
+import { checkConstSize, concreteInts, reindex, valShape, type Val } from './values.js';
 
 export interface ConvertContext {
   readonly pg: PendingGraph;
@@ -93,7 +94,7 @@ function floatConst(n: OnnxNode, v: Val | undefined, what: string): Extract<Val,
 }
 
 function scalarOf(n: OnnxNode, v: Val, what: string): number | undefined {
-  if (v.kind === 'dyn' || numelOf(v.shape) !== 1) return undefined;
+  if (v.kind === 'dyn' || numel(v.shape) !== 1) return undefined;
   if (v.kind === 'float') return v.data[0];
   return concreteInts(v, what, where(n))[0];
 }
@@ -182,7 +183,7 @@ function arithmetic(kind: 'Add' | 'Sub' | 'Mul' | 'Div'): Converter {
         const p = x.ref.node;
         const outF = shapeOf(x.ref).at(-1)?.toInt();
         const xName = n.inputs[a.kind === 'dyn' ? 0 : 1];
-        if (p.kind === 'node' && p.op === 'linear' && p.attrs.bias === false && numelOf(k.shape) === outF) {
+        if (p.kind === 'node' && p.op === 'linear' && p.attrs.bias === false && numel(k.shape) === outF) {
           if (c.useCount(xName) === 1) {
             p.attrs = { ...p.attrs, bias: true };
             p.weights.set('bias', weight(keyOf(n, k, 1), k, [outF]));
@@ -242,7 +243,7 @@ function foldArith(
   const shape = broadcastShapes(n, a.shape, b.shape);
   checkConstSize(shape, where(n));
   const index = (src: readonly number[]) => {
-    const st = strides(src);
+    const st = stridesOf(src);
     const off = shape.length - src.length;
     return (idx: readonly number[]) => src.reduce((s, d, i) => s + (d === 1 ? 0 : idx[i + off]) * st[i], 0);
   };
@@ -418,9 +419,9 @@ const gemm: Converter = (c, n, ins) => {
   const weights = new Map<string, WeightData>([['weight', weight(keyOf(n, w, 1), w)]]);
   if (ins[2]) {
     let b = scaled(floatConst(n, ins[2], 'bias C'), attrFloat(n, 'beta', 1));
-    if (numelOf(b.shape) === 1 && outF !== 1)
+    if (numel(b.shape) === 1 && outF !== 1)
       b = { kind: 'float', shape: [outF], data: new Float32Array(outF).fill(b.data[0]) };
-    if (numelOf(b.shape) !== outF) throw unsupported(n, `bias C of shape [${b.shape}]`, `${outF} values`);
+    if (numel(b.shape) !== outF) throw unsupported(n, `bias C of shape [${b.shape}]`, `${outF} values`);
     weights.set('bias', weight(keyOf(n, b, 2), b, [outF]));
   }
   return [node(c, n, 'linear', [x], { outFeatures: outF, bias: !!ins[2] }, weights)];
@@ -766,7 +767,7 @@ const transpose: Converter = (c, n, ins) => {
   const perm = attrInts(n, 'perm') ?? s.map((_, i) => s.length - 1 - i);
   if (x.kind !== 'dyn') {
     const src = concreteShape(n, s, 'Transpose of a constant:');
-    const st = strides(src);
+    const st = stridesOf(src);
     return [
       reindex(
         x,
@@ -807,9 +808,9 @@ const gather: Converter = (c, n, ins) => {
   const idxShape = idx.kind === 'dyn' ? [] : idx.shape;
   const outShape = [...ds.slice(0, axis), ...idxShape, ...ds.slice(axis + 1)];
   checkConstSize(outShape, where(n));
-  const st = strides(ds);
+  const st = stridesOf(ds);
   const ir = idxShape.length;
-  const ist = strides(idxShape);
+  const ist = stridesOf(idxShape);
   return [
     reindex(data, outShape, (o) => {
       let off = 0;
@@ -868,7 +869,7 @@ const constantOfShape: Converter = (c, n, ins) => {
   checkConstSize(s, where(n));
   const a = attr(n, 'value');
   const v = a?.kind === 'tensor' ? c.tensorFromAttr(a.value, where(n)) : undefined;
-  const size = numelOf(s);
+  const size = numel(s);
   if (v?.kind === 'int') return [{ kind: 'int', shape: s, data: new Array<Dim>(size).fill(v.data[0]) }];
   const x = v?.kind === 'float' ? v.data[0] : 0;
   return [{ kind: 'float', shape: s, data: new Float32Array(size).fill(x) }];
@@ -890,14 +891,12 @@ const equal: Converter = (c, n, ins) => {
   const d = (v: Exclude<Val, { kind: 'dyn' }>): Dim[] =>
     v.kind === 'int' ? [...v.data] : Array.from(v.data, (x) => Dim.const(x));
   const shape = broadcastShapes(n, a.shape, b.shape);
-  if (numelOf(a.shape) !== numelOf(shape) && numelOf(a.shape) !== 1)
+  if (numel(a.shape) !== numel(shape) && numel(a.shape) !== 1)
     throw unsupported(n, 'Equal with broadcasting of the first operand');
   const da = d(a);
   const db = d(b);
   const at = (xs: Dim[], i: number): Dim => xs[xs.length === 1 ? 0 : i];
-  const data = Array.from({ length: numelOf(shape) }, (_, i) =>
-    Dim.const(at(da, i).equals(at(db, i)) ? 1 : 0),
-  );
+  const data = Array.from({ length: numel(shape) }, (_, i) => Dim.const(at(da, i).equals(at(db, i)) ? 1 : 0));
   return [{ kind: 'int', shape, data }];
 };
 
@@ -907,7 +906,7 @@ const where_: Converter = (c, n, ins) => {
   if (cond.kind === 'dyn' || x.kind === 'dyn' || y.kind === 'dyn')
     throw unsupported(n, 'Where over computed tensors', 'constants (shape arithmetic)');
   const shape = broadcastShapes(n, broadcastShapes(n, cond.shape, x.shape), y.shape);
-  const size = numelOf(shape);
+  const size = numel(shape);
   const flat = (v: Exclude<Val, { kind: 'dyn' }>): Dim[] => {
     const xs = v.kind === 'int' ? [...v.data] : Array.from(v.data, (t) => Dim.const(t));
     if (xs.length === size) return xs;

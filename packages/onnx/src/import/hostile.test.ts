@@ -1,7 +1,7 @@
 /**
  * Hostile files are data: whatever the bytes, importOnnx returns a graph or throws a CoordattnError
  * with a code and a place — never another exception, never unbounded time or memory. Mutated and
- * truncated bytes of real models (fast-check, fixed seed: FC_SEED, ≥ 2,000 cases; FC_RUNS raises
+ * truncated bytes of real models (fast-check, fixed seed: FC_SEED, 2,000 cases; FC_RUNS sets
  * them), plus hand-built attacks: not protobuf, huge declared sizes, lying lengths, cycles,
  * dangling and duplicate names, nesting bombs, external data that leaves the model's folder.
  */
@@ -10,11 +10,12 @@ import fc from 'fast-check';
 import onnxProto from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { isCoordattnError } from '@coordattn/ir';
+import { FC_SEED, fcRuns } from '@coordattn/ir/testing';
 import { checkExternalLocation, importOnnx } from './import.js';
 
 const { onnx } = onnxProto;
-const FC_SEED = Number(process.env.FC_SEED ?? 20261122);
-const FC_RUNS = process.env.FC_RUNS === undefined ? 2000 : Math.max(2000, Number(process.env.FC_RUNS));
+/** Fuzzed model files: 2,000 unless FC_RUNS sets the runs. */
+const FUZZ_RUNS = fcRuns(2000);
 const DATA = new URL('../../test-data/', import.meta.url);
 const SEEDS = [
   'ca_c32_h14_w12',
@@ -52,7 +53,7 @@ const mutation = fc.record({
 });
 
 describe('fuzzed model files', () => {
-  it(`mutated and truncated bytes of real models never escape as a non-coordattn error (${FC_RUNS} cases)`, () => {
+  it(`mutated and truncated bytes of real models never escape as a non-coordattn error (${FUZZ_RUNS} cases)`, () => {
     const codes = new Map<string, number>();
     fc.assert(
       fc.property(mutation, ({ seed, edits, cut }) => {
@@ -62,7 +63,7 @@ describe('fuzzed model files', () => {
         const o = outcome(bytes);
         codes.set(o, (codes.get(o) ?? 0) + 1);
       }),
-      { seed: FC_SEED, numRuns: FC_RUNS },
+      { seed: FC_SEED, numRuns: FUZZ_RUNS },
     );
     // The fuzzer reaches both sides: files that still import and files rejected with a code.
     expect(codes.get('ok') ?? 0).toBeGreaterThan(0);
@@ -73,7 +74,7 @@ describe('fuzzed model files', () => {
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 512 }), (b) => {
         expect(['ok', 'E_ONNX', 'E_UNSUPPORTED']).toContain(outcome(b));
       }),
-      { seed: FC_SEED, numRuns: 500 },
+      { seed: FC_SEED, numRuns: fcRuns(500) },
     );
   });
 });

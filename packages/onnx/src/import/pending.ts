@@ -106,6 +106,7 @@ export class PendingGraph {
     return { node: gi, out: 0 };
   }
 
+  /** Builds a node (shapes inferred, positivity checked) and appends it. */
   add(
     op: PendingOp,
     inputs: PRef[],
@@ -113,26 +114,7 @@ export class PendingGraph {
     origin: OnnxNode[],
     weights: Map<string, WeightData> = new Map(),
   ): PNode {
-    const where = describeOnnx(origin);
-    const shapes = inferPending(op, attrs, inputs.map(shapeOf), where);
-    shapes.forEach((s) => {
-      for (const d of s) {
-        if (d.toInt() !== undefined && d.toInt()! < 1) {
-          throw new CoordattnError('E_SHAPE', `output dim ${d.toString()} is not positive`, { path: where });
-        }
-      }
-    });
-    const n: PNode = {
-      kind: 'node',
-      id: this.nextId++,
-      op,
-      inputs,
-      attrs,
-      shapes,
-      weights,
-      origin,
-      dead: false,
-    };
+    const n = this.make(op, inputs, attrs, origin, weights);
     this.nodes.push(n);
     return n;
   }
@@ -180,17 +162,16 @@ export class PendingGraph {
     weights: Map<string, WeightData> = new Map(),
   ): PNode {
     const where = describeOnnx(origin);
-    return {
-      kind: 'node',
-      id: this.nextId++,
-      op,
-      inputs,
-      attrs,
-      shapes: inferPending(op, attrs, inputs.map(shapeOf), where),
-      weights,
-      origin,
-      dead: false,
-    };
+    const shapes = inferPending(op, attrs, inputs.map(shapeOf), where);
+    for (const s of shapes) {
+      for (const d of s) {
+        const v = d.toInt();
+        if (v !== undefined && v < 1) {
+          throw new CoordattnError('E_SHAPE', `output dim ${d.toString()} is not positive`, { path: where });
+        }
+      }
+    }
+    return { kind: 'node', id: this.nextId++, op, inputs, attrs, shapes, weights, origin, dead: false };
   }
 
   /** Marks nodes that no graph output depends on as dead. */

@@ -6,6 +6,7 @@
 import { CoordattnError, Dim, type Shape } from '@coordattn/ir';
 import type { PRef } from './pending.js';
 import { shapeOf } from './pending.js';
+import { numel } from '@coordattn/reference/tensor';
 import { LIMITS } from './proto.js';
 
 export type Val =
@@ -17,10 +18,6 @@ export type Val =
     }
   | { readonly kind: 'int'; readonly shape: readonly number[]; readonly data: readonly Dim[] }
   | { readonly kind: 'dyn'; readonly ref: PRef };
-
-export function numelOf(shape: readonly number[]): number {
-  return shape.reduce((p, d) => p * d, 1);
-}
 
 export function valShape(v: Val): Shape {
   return v.kind === 'dyn' ? shapeOf(v.ref) : v.shape.map((d) => Dim.const(d));
@@ -73,17 +70,6 @@ export function concreteInts(v: Val, what: string, where: string): number[] {
   });
 }
 
-/** Strides of a row-major shape. */
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
 /** Generic gather of a constant's elements into a new shape by a multi-index map. */
 export function remap<T>(
   src: ArrayLike<T>,
@@ -91,7 +77,7 @@ export function remap<T>(
   index: (outIdx: readonly number[]) => number,
   make: (n: number) => { set(i: number, v: T): void; result(): unknown },
 ): unknown {
-  const n = numelOf(outShape);
+  const n = numel(outShape);
   const sink = make(n);
   const idx = new Array<number>(outShape.length).fill(0);
   for (let i = 0; i < n; i++) {
@@ -111,12 +97,12 @@ export function reindex(
   index: (outIdx: readonly number[]) => number,
 ): Val {
   if (v.kind === 'float') {
-    const out = new Float32Array(numelOf(outShape));
+    const out = new Float32Array(numel(outShape));
     remap(v.data, outShape, index, () => ({ set: (i, x) => (out[i] = x), result: () => out }));
     return { kind: 'float', shape: outShape, data: out };
   }
   if (v.kind === 'int') {
-    const out = new Array<Dim>(numelOf(outShape));
+    const out = new Array<Dim>(numel(outShape));
     remap(v.data, outShape, index, () => ({ set: (i, x) => (out[i] = x), result: () => out }));
     return { kind: 'int', shape: outShape, data: out };
   }
