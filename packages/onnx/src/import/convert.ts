@@ -8,7 +8,7 @@ import type { PNode, PRef, PendingGraph, PendingOp, WeightData } from './pending
 import { describeOnnx, shapeOf } from './pending.js';
 import type { OnnxAttr, OnnxNode, OnnxTensor } from './proto.js';
 import { numel, stridesOf } from '@coordattn/reference/tensor';
-import { checkConstSize, concreteInts, reindex, valShape, type Val } from './values.js';
+import { concreteInts, reindex, valShape, type ConstBudget, type Val } from './values.js';
 
 export interface ConvertContext {
   readonly pg: PendingGraph;
@@ -17,6 +17,8 @@ export interface ConvertContext {
   tensorFromAttr(t: OnnxTensor, where: string): Val;
   /** How many node inputs and graph outputs read the ONNX value of this name. */
   useCount(name: string): number;
+  /** What constant folding may still allocate. */
+  readonly budget: ConstBudget;
 }
 
 type Converter = (c: ConvertContext, n: OnnxNode, ins: readonly (Val | undefined)[]) => (Val | undefined)[];
@@ -168,7 +170,7 @@ function arithmetic(kind: 'Add' | 'Sub' | 'Mul' | 'Div'): Converter {
   return (c, n, ins) => {
     const a = need(n, ins, 0);
     const b = need(n, ins, 1);
-    if (a.kind !== 'dyn' && b.kind !== 'dyn') return [foldArith(n, kind, a, b)];
+    if (a.kind !== 'dyn' && b.kind !== 'dyn') return [foldArith(c, n, kind, a, b)];
     if (a.kind === 'dyn' && b.kind === 'dyn') {
       const op = ({ Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div' } as const)[kind];
       return [node(c, n, op, [a.ref, b.ref], {})];
@@ -235,13 +237,14 @@ function broadcastShapes(n: OnnxNode, a: readonly number[], b: readonly number[]
 }
 
 function foldArith(
+  c: ConvertContext,
   n: OnnxNode,
   kind: 'Add' | 'Sub' | 'Mul' | 'Div',
   a: Exclude<Val, { kind: 'dyn' }>,
   b: Exclude<Val, { kind: 'dyn' }>,
 ): Val {
   const shape = broadcastShapes(n, a.shape, b.shape);
-  checkConstSize(shape, where(n));
+  c.budget.take(shape, where(n));
   const index = (src: readonly number[]) => {
     const st = stridesOf(src);
     const off = shape.length - src.length;
@@ -565,7 +568,7 @@ const concat: Converter = (c, n, ins) => {
     if (rank !== 1)
       throw unsupported(n, `Concat of rank-${rank} constants`, 'rank-1 constants (shape arithmetic)');
     const len = consts.reduce((s, v) => s + v.shape[0], 0);
-    checkConstSize([len], where(n));
+    c.budget.take([len], where(n));
     if (consts.every((v) => v.kind === 'int')) {
       return [
         {
@@ -807,7 +810,7 @@ const gather: Converter = (c, n, ins) => {
   });
   const idxShape = idx.kind === 'dyn' ? [] : idx.shape;
   const outShape = [...ds.slice(0, axis), ...idxShape, ...ds.slice(axis + 1)];
-  checkConstSize(outShape, where(n));
+  c.budget.take(outShape, where(n));
   const st = stridesOf(ds);
   const ir = idxShape.length;
   const ist = stridesOf(idxShape);
@@ -866,7 +869,7 @@ const constant: Converter = (c, n) => {
 
 const constantOfShape: Converter = (c, n, ins) => {
   const s = concreteInts(need(n, ins, 0), 'shape', where(n));
-  checkConstSize(s, where(n));
+  c.budget.take(s, where(n));
   const a = attr(n, 'value');
   const v = a?.kind === 'tensor' ? c.tensorFromAttr(a.value, where(n)) : undefined;
   const size = numel(s);

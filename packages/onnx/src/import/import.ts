@@ -23,7 +23,7 @@ import {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './proto.js';
-import { valShape, type Val } from './values.js';
+import { ConstBudget, valShape, type Val } from './values.js';
 
 export interface ImportOptions {
   /** The file's name, for messages. */
@@ -276,6 +276,7 @@ export function importOnnx(bytes: Uint8Array, opts: ImportOptions = {}): ImportR
       return tensorVal(t, undefined);
     },
     useCount: (name) => useCounts.get(name) ?? 0,
+    budget: new ConstBudget(),
   };
   for (const n of order) {
     const ins = n.inputs.map((i) => (i === '' ? undefined : values.get(i)));

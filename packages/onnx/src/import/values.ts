@@ -40,6 +40,32 @@ export function checkConstSize(shape: readonly number[], where: string): void {
   }
 }
 
+/**
+ * Elements that constant folding may create in one import, beyond the data the file holds
+ * (`ConstantOfShape`, broadcasting arithmetic and gathers make new constants). A file that folds more
+ * is rejected, so a small hostile file cannot make the importer allocate gigabytes.
+ */
+export const FOLD_BUDGET = 2 ** 26;
+
+export class ConstBudget {
+  private left: number;
+  constructor(readonly limit: number = FOLD_BUDGET) {
+    this.left = limit;
+  }
+
+  /** Checks a folded constant's shape and charges its elements to the budget. */
+  take(shape: readonly number[], where: string): void {
+    checkConstSize(shape, where);
+    this.left -= numel(shape);
+    if (this.left < 0) {
+      throw new CoordattnError('E_ONNX', `constant folding would create more than ${this.limit} elements`, {
+        path: where,
+        expected: 'shape arithmetic on small constants',
+      });
+    }
+  }
+}
+
 /** Concrete integers of an int constant (E_UNSUPPORTED naming `what` if an entry is symbolic). */
 export function concreteInts(v: Val, what: string, where: string): number[] {
   if (v.kind === 'float') {
