@@ -55,8 +55,13 @@ describe('coordattn compile + run', () => {
     initWeights(graph, 4, { randomBias: true, randomBnStats: true }),
   )[graph.outputs[0]];
 
+  /** `compile … --out <out>`, run once by whichever test needs it first (any order, any one alone). */
+  let compiled: ReturnType<typeof run> | undefined;
+  const compileOnce = (): ReturnType<typeof run> =>
+    (compiled ??= run(['compile', ...MODEL, '--weights', weightsFile, '--out', out]));
+
   it('compile writes the module, runtime, program, weights and kernels report', async () => {
-    const r = await run(['compile', ...MODEL, '--weights', weightsFile, '--out', out]);
+    const r = await compileOnce();
     expect(r.err).toMatch(/compiled \d+ IR nodes into \d+ kernels \(passes: eliminate-identity, fold-bn/);
     expect(r.code).toBe(0);
     for (const f of ['model.ts', 'runtime.ts', 'program.json', 'weights.json', 'weights.bin', 'kernels.md']) {
@@ -66,6 +71,7 @@ describe('coordattn compile + run', () => {
 
   for (const mode of ['cpu', 'webasm'] as const) {
     it(`run <DIR> --mode ${mode} gives the interpreter's output within tolerance`, async () => {
+      await compileOnce();
       const y = join(dir, `y-${mode}.npy`);
       const r = await run(['run', out, '--input', xFile, '--output', y, '--mode', mode]);
       expect(r.code, r.err).toBe(0);

@@ -180,8 +180,11 @@ describe('external data', () => {
     writeFileSync(path, onnx.ModelProto.encode(m).finish());
     return path;
   }
+  /** The model in `ext-ok/` with its data beside it, written once by whichever test needs it first. */
+  let extOk: string | undefined;
+  const withExternalOk = (): string => (extOk ??= withExternal(join(dir, 'ext-ok'), 'data.bin'));
   it('is read from the model’s own folder and gives the same output', async () => {
-    const model = withExternal(join(dir, 'ext-ok'), 'data.bin');
+    const model = withExternalOk();
     copyFileSync(file('eca_c64_h7_w7.input.npy'), join(dir, 'ext-ok', 'x.npy'));
     const out = join(dir, 'ext-ok', 'y.npy');
     const r = await run([
@@ -205,6 +208,8 @@ describe('external data', () => {
     expect(r1.err).toMatch(/leaves the model's folder/);
     const folder = join(dir, 'ext-link');
     const model = withExternal(folder, 'link.bin');
+    // A link to a real data file in another folder (ext-ok's).
+    withExternalOk();
     symlinkSync(join(dir, 'ext-ok', 'data.bin'), join(folder, 'link.bin'));
     const r2 = await run(['report', model]);
     expect(r2.code).toBe(2);

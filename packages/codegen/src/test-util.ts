@@ -7,16 +7,16 @@
  *   GL context fails the suite instead of skipping the GL cases, and every GL case asserts that it
  *   ran on HeadlessGLKernel.
  * - FC_SEED (default 20261122) fixes every property; FC_RUNS sets the runs of every property in
- *   every mode (default: per mode, chosen for the CI budget).
+ *   every mode (default: per mode, chosen for the CI budget). Both are read by
+ *   `@coordattn/ir/testing`, the one reader of them.
  */
 import fc from 'fast-check';
 import { attention, GraphBuilder, type AttentionSpec, type Graph } from '@coordattn/ir';
+import { FC_SEED, fcRuns } from '@coordattn/ir/testing';
 import { initWeights, type Tensor } from '@coordattn/reference';
 import { headlessGLAvailable, type Mode } from './runtime/runtime.js';
 import { float32Weights } from './verify.js';
 
-export const FC_SEED = Number(process.env.FC_SEED ?? 20261122);
-const FC_RUNS = process.env.FC_RUNS === undefined ? undefined : Number(process.env.FC_RUNS);
 export const REQUIRE_GL = process.env.COORDATTN_REQUIRE_GL === '1';
 
 const gl = headlessGLAvailable();
@@ -29,9 +29,12 @@ if (!gl.ok) console.warn(`[codegen tests] headlessgl cases skipped: ${gl.reason}
 
 const DEFAULT_RUNS: Readonly<Record<Mode, number>> = { cpu: 16, webasm: 10, headlessgl: 5 };
 
-/** Runs of a property in `mode`, scaled by `factor` for cheap or expensive properties. */
+/**
+ * Runs of a property in `mode`: its default is the mode's runs scaled by `factor` (for cheap or
+ * expensive properties); FC_RUNS, when set, sets it.
+ */
 export function runsFor(mode: Mode, factor = 1): number {
-  return FC_RUNS ?? Math.max(1, Math.round(DEFAULT_RUNS[mode] * factor));
+  return fcRuns(Math.max(1, Math.round(DEFAULT_RUNS[mode] * factor)));
 }
 
 /**

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Dim, buildBackbone, type BackboneName, type BackboneOptions } from '@coordattn/ir';
+import { fcParams } from '@coordattn/ir/testing';
 import { analyze, evaluate, type Analysis } from './analyze.js';
 import { compare } from './compare.js';
 import { backboneFormulas } from './formulas.js';
@@ -15,7 +16,6 @@ import { buildReport, validateReport } from './report.js';
 import { sweep } from './sweep.js';
 import { formatCount } from './units.js';
 import { render } from './render/index.js';
-import { FC_RUNS, FC_SEED } from './test-util.js';
 
 interface TorchLayer {
   path: string;
@@ -244,7 +244,7 @@ describe('whole-backbone formulas', () => {
           evaluate(analyze(buildBackbone('resnet50', { height: H, widthPx: W }))).totals.macs,
         );
       }),
-      { seed: FC_SEED, numRuns: Math.max(5, Math.ceil(FC_RUNS / 50)) },
+      fcParams(10), // each run builds and analyses ResNet-50
     );
   });
 });

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Dim, caMid, ecaAdaptiveK, floorDiv, max, type AttentionSpec } from '@coordattn/ir';
+import { fcParams } from '@coordattn/ir/testing';
 import { analyze, evaluate } from './analyze.js';
 import { blockFormulas, buildBlock, prettyFormula } from './formulas.js';
-import { fcParams } from './test-util.js';
+
+/** Seed and runs of the properties here: 500 runs each unless FC_RUNS sets them. */
+const FC = fcParams(500);
 
 const C = Dim.sym('C');
 const H = Dim.sym('H');
@@ -66,7 +69,7 @@ describe('CA formulas derived from the emitted graph', () => {
         },
       ),
       {
-        ...fcParams,
+        ...FC,
         examples: [
           [960, 32, 7, 7], // the reference example
           [100, 7, 33, 97], // r does not divide C
@@ -76,7 +79,7 @@ describe('CA formulas derived from the emitted graph', () => {
         ],
       },
     );
-    expect(seen.runs).toBeGreaterThanOrEqual(Math.min(500, fcParams.numRuns));
+    expect(seen.runs).toBeGreaterThanOrEqual(Math.min(500, FC.numRuns));
     expect(seen.notDividing).toBeGreaterThan(0);
     expect(seen.floorAt8).toBeGreaterThan(0);
     expect(seen.oddOrUneven).toBeGreaterThan(0);
@@ -116,7 +119,7 @@ describe('ECA and SE formulas', () => {
         expect(f.macs.evaluateInt(b)).toBe(k * c);
       }),
       {
-        ...fcParams,
+        ...FC,
         examples: [
           [7, 1],
           [8, 1],

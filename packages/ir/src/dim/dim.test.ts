@@ -17,9 +17,10 @@ import {
   signOf,
   type Bindings,
 } from './index.js';
+import { FC_SEED, fcRuns } from '../testing.js';
 
-const SEED = Number(process.env.FC_SEED ?? 20261122);
-const RUNS = Number(process.env.FC_RUNS ?? 1000);
+/** Runs of each property here (FC_RUNS sets them). */
+const RUNS = fcRuns(1000);
 
 const H = Dim.sym('H');
 const W = Dim.sym('W');
@@ -190,7 +191,7 @@ describe('exact evaluation', () => {
             .toString();
           expect(ours).toBe(mathjsExact(text, b));
         }),
-        { seed: SEED, numRuns: RUNS },
+        { seed: FC_SEED, numRuns: RUNS },
       );
     },
   );
@@ -201,7 +202,7 @@ describe('exact evaluation', () => {
         const d = parseDim(text);
         expect(parseDim(printDim(d)).key).toBe(d.key);
       }),
-      { seed: SEED, numRuns: RUNS },
+      { seed: FC_SEED, numRuns: RUNS },
     );
   });
 

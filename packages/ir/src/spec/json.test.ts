@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CoordattnError } from '../errors.js';
+import { fcParams } from '../testing.js';
 import { lineColumn, parseJsonText, scanJson } from './json.js';
-
-const SEED = Number(process.env.FC_SEED ?? 20261122);
-const RUNS = Number(process.env.FC_RUNS ?? 5000);
 
 function engineAccepts(text: string): boolean {
   try {
@@ -45,7 +43,7 @@ describe('the JSON scanner', () => {
       fc.property(fc.oneof(fc.json({ maxDepth: 6 }), corrupted, fc.string({ maxLength: 30 })), (text) => {
         expect(scanJson(text, 1000) === undefined).toBe(engineAccepts(text));
       }),
-      { seed: SEED, numRuns: RUNS },
+      fcParams(5000),
     );
   });
 
@@ -60,7 +58,7 @@ describe('the JSON scanner', () => {
         const { line, column } = lineColumn(text, err.pos);
         expect(() => parseJsonText(text, 'f.json')).toThrow(`E_JSON at f.json:${line}:${column}: `);
       }),
-      { seed: SEED, numRuns: Math.ceil(RUNS / 5) },
+      fcParams(1000),
     );
   });
 

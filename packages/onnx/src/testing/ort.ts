@@ -1,6 +1,6 @@
 /**
  * Test helpers (not exported from the package): running an exported model in onnxruntime-node,
- * the project's fast-check seed conventions, and seeded weights and inputs.
+ * and seeded weights and inputs. (The fast-check seed and runs: `@coordattn/ir/testing`.)
  */
 import ort from 'onnxruntime-node';
 import type { Graph } from '@coordattn/ir';
@@ -31,13 +31,6 @@ export function decodeExport(bytes: Uint8Array): {
 /** The dims of a value info: numbers for dim_value, strings for dim_param. */
 export function valueDims(v: Decoded<typeof onnx.ValueInfoProto>): (number | string)[] {
   return v.type!.tensorType!.shape!.dim!.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)));
-}
-
-/** FC_SEED (default 20261122, as elsewhere in the repo) and FC_RUNS (default per test). */
-export const FC_SEED = Number(process.env.FC_SEED ?? 20261122);
-export function fcParams(defaultRuns: number): { seed: number; numRuns: number } {
-  const runs = process.env.FC_RUNS === undefined ? defaultRuns : Number(process.env.FC_RUNS);
-  return { seed: FC_SEED, numRuns: Math.max(1, runs) };
 }
 
 /** Every tensor rounded to float32 (what the exported initializers hold), kept as float64. */

@@ -22,9 +22,9 @@ import {
   type CaseOptions,
   type OpCase,
 } from '@coordattn/reference/arbitraries';
+import { FC_SEED, fcParams } from '@coordattn/ir/testing';
 import { initWeights } from '../init.js';
 import { run } from '../interpreter.js';
-import { FC_SEED, fcParams } from '../ops/test-util.js';
 import { numel, type Tensor } from '../tensor.js';
 import { paramShapes } from '../weights.js';
 

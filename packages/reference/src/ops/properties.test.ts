@@ -1,10 +1,10 @@
 /** Algebraic properties of the reference kernels (fast-check; FC_SEED, FC_RUNS). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fcParams } from '@coordattn/ir/testing';
 import { compare } from '../tolerance.js';
 import { tensor, type Tensor } from '../tensor.js';
 import { REFERENCE_OPS } from './index.js';
-import { fcParams } from './test-util.js';
 import type { ConcreteAttrs } from './types.js';
 
 const value = fc.double({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true });
