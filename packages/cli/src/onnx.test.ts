@@ -95,6 +95,25 @@ describe('coordattn run / verify on an .onnx file use its weights', () => {
     const c = compare(readNpy(out), readNpy(file('mbv2_ca_w035_64.output.npy')), FLOAT32_NETWORK_TOLERANCE);
     expect(c.pass, describeComparison(c, 'run')).toBe(true);
   });
+  it('compile writes a directory that runs with the file’s weights', async () => {
+    const out = join(dir, 'se-compiled');
+    const c = await run(['compile', file('se_c64_h6_w6.onnx'), '--out', out]);
+    expect(c.code, c.err).toBe(0);
+    const y = join(dir, 'se-y.npy');
+    const r = await run([
+      'run',
+      out,
+      '--input',
+      file('se_c64_h6_w6.input.npy'),
+      '--output',
+      y,
+      '--mode',
+      'cpu',
+    ]);
+    expect(r.code, r.err).toBe(0);
+    const cmp = compare(readNpy(y), readNpy(file('se_c64_h6_w6.output.npy')), FLOAT32_NETWORK_TOLERANCE);
+    expect(cmp.pass, describeComparison(cmp, 'compiled SE')).toBe(true);
+  });
   it('verify passes kernel by kernel', async () => {
     const r = await run(['verify', file('triplet_c16_h9_w11.onnx'), '--modes', 'cpu,webasm']);
     expect(r.code, r.out + r.err).toBe(0);
