@@ -69,9 +69,12 @@ describe('fuzzed model files', () => {
       }),
       { seed: FC_SEED, numRuns: FUZZ_RUNS },
     );
-    // The fuzzer reaches both sides: files that still import and files rejected with a code.
-    expect(codes.get('ok') ?? 0).toBeGreaterThan(0);
-    expect([...codes.keys()].some((k) => k !== 'ok')).toBe(true);
+    // With enough runs (CI's 2,000) the fuzzer reaches both sides: files that still import and
+    // files rejected with a code. A quick FC_RUNS pass may see only one side.
+    if (FUZZ_RUNS >= 500) {
+      expect(codes.get('ok') ?? 0).toBeGreaterThan(0);
+      expect([...codes.keys()].some((k) => k !== 'ok')).toBe(true);
+    }
   });
   it('random bytes are rejected with E_ONNX', () => {
     fc.assert(
