@@ -44,6 +44,24 @@ describe('coordattn report', () => {
     expect((rep.total.value / 2 ** 30).toFixed(2)).toBe('3.86');
   });
 
+  it('tool presets: ptflops 0.7.6 with its double counts, thop 0.1.1, fvcore with the ops it skips', async () => {
+    const json = async (preset: string, ...more: string[]) => {
+      const r = await run(['report', 'resnet50', '--preset', preset, '--format', 'json', ...more]);
+      expect(r.code, r.err).toBe(0);
+      return validateReport(JSON.parse(r.out)) as Report;
+    };
+    // the numbers ptflops 0.7.6, thop 0.1.1 and fvcore 0.1.6 print (packages/cost/test-data/tool-counts.json)
+    expect((await json('ptflops')).total.value).toBe(4_132_436_968);
+    expect((await json('ptflops', '--batch', '2')).total.value).toBe(4_142_948_840);
+    expect((await json('ptflops-modules')).total.value).toBe(4_121_925_096);
+    expect((await json('thop')).total.value).toBe(4_133_742_592);
+    const fv = await json('fvcore');
+    expect(fv.total.value).toBe(4_111_512_576);
+    expect(fv.assumptions).toContain(
+      'fvcore: fvcore skips (warns "Unsupported operator ... encountered n time(s)", counts 0): aten::add_ ×16, aten::max_pool2d ×1',
+    );
+  });
+
   it('draws the reduction sweep as SVG with one data-value mark per point equal to the JSON rows', async () => {
     const args = ['report', 'mobilenetv2', '--attention', 'ca', '--sweep', 'reduction=8,16,32'];
     const svg = (await run([...args, '--format', 'svg'])).out;
@@ -172,7 +190,14 @@ describe('generated documents are up to date', () => {
 describe('list', () => {
   it('lists backbones, presets and ops', async () => {
     expect((await run(['list', 'backbones'])).out).toMatch(/mobilenetv3-small/);
-    expect((await run(['list', 'presets'])).out).toMatch(/thop-2019/);
+    const presets = (await run(['list', 'presets'])).out;
+    for (const p of ['thop-2019 ', 'thop ', 'fvcore ', 'ptflops ', 'ptflops-modules ']) {
+      expect(presets).toMatch(new RegExp(`^${p}`, 'm'));
+    }
+    expect(presets).toMatch(/d3e98b9/);
+    expect(presets).toMatch(/thop 0\.1\.1/);
+    expect(presets).toMatch(/fvcore 0\.1\.6/);
+    expect(presets).toMatch(/ptflops 0\.7\.6.*count_functional/);
     expect((await run(['list', 'ops'])).out).toMatch(/directional_mean/);
   });
 });

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isCoordattnError } from '@coordattn/ir';
 import { PASS_NAMES } from '@coordattn/codegen';
+import { PRESET_NAMES } from '@coordattn/cost';
 import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
 import { HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX } from './help.js';
 import { exportCommand } from './onnx.js';
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       .description('params and MACs/FLOPs of one model (or a sweep) under a counting preset')
       .argument('<model>', MODEL_ARG),
   )
-    .option('--preset <name>', 'counting convention: paper|thop-2019|fvcore|ptflops|torch-flop-counter|full')
+    .option('--preset <name>', `counting convention: ${PRESET_NAMES.join('|')}`)
     .option(
       '--sweep <key=values>',
       'sweep one of reduction|attention|width|resolution|placement, e.g. reduction=8,16,32',

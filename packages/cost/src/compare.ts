@@ -4,7 +4,7 @@
  */
 import type { Graph } from '@coordattn/ir';
 import { analyze, evalCount, type Analysis, type AnalyzeOptions } from './analyze.js';
-import { PRESET_NAMES, PRESETS, applyPreset } from './presets/index.js';
+import { PRESET_NAMES, PRESETS, applyPreset, presetNotes } from './presets/index.js';
 import type { ContributionKey, Preset, PresetName, Scale, Unit } from './presets/types.js';
 import { displayTotal } from './units.js';
 
@@ -32,6 +32,8 @@ export interface PresetComparison {
   readonly deltaFromPaper: number;
   /** The differences that add up to deltaFromPaper, largest first. */
   readonly explanation: readonly DiffItem[];
+  /** What the tool would also report on this graph (fvcore's skipped ops). */
+  readonly notes: readonly string[];
 }
 
 export interface Comparison {
@@ -97,6 +99,7 @@ export function compare(input: Graph | Analysis, options: CompareOptions = {}): 
       display: displayTotal(value, p.unit, p.scale),
       deltaFromPaper: value - paperValue,
       explanation,
+      notes: presetNotes(analysis, p),
     };
   });
   return { paper: paperValue, presets };
@@ -112,6 +115,7 @@ export function explainComparison(c: Comparison): string {
       const s = d.delta >= 0 ? '+' : '';
       lines.push(`  ${s}${d.delta}  ${d.op} (${d.torchType}) ×${d.layers} [${d.column}]: ${d.rule}`);
     }
+    for (const n of p.notes) lines.push(`  note: ${n}`);
   }
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { Dim, type Graph, type Provenance } from '@coordattn/ir';
 import { analyze, evalCount, evaluate, type Analysis, type AnalyzeOptions } from './analyze.js';
 import { COLUMN_DOCS, COLUMN_NAMES, type ColumnName, type Columns } from './columns.js';
 import { graphFormulas, prettyFormula } from './formulas.js';
-import { applyPreset, getPreset } from './presets/index.js';
+import { applyPreset, getPreset, presetNotes } from './presets/index.js';
 import type { Preset, PresetName } from './presets/types.js';
 import { layerStages } from './stages.js';
 import { displayTotal, scaleNote } from './units.js';
@@ -25,6 +25,10 @@ export const ProvenanceSchema = z.object({
   call: z.enum(['module', 'functional', 'tensor']),
   torchType: z.string(),
   object: z.string(),
+  /** The in-place variant (inplace=True, +=). */
+  inplace: z.boolean().optional(),
+  /** Other PyTorch calls the node absorbs that have no IR op (expand_as, ...). */
+  folded: z.array(z.string()).optional(),
 });
 
 export const LayerRowSchema = z
@@ -216,6 +220,11 @@ function columnsOf(c: Columns<number>): Columns<number> {
   return out;
 }
 
+function provenanceRow(p: Provenance): LayerRow['provenance'] {
+  const { folded, ...rest } = p;
+  return { ...rest, ...(folded !== undefined ? { folded: [...folded] } : {}) };
+}
+
 /** Builds the report of one graph under one preset. */
 export function buildReport(graph: Graph, options: ReportOptions = {}): Report {
   const preset = typeof options.preset === 'object' ? options.preset : getPreset(options.preset ?? 'paper');
@@ -230,7 +239,7 @@ export function buildReport(graph: Graph, options: ReportOptions = {}): Report {
     outputShape: [...l.outputShape],
     ...(l.block !== undefined ? { block: l.block } : {}),
     stage: stages[i],
-    provenance: { ...(l.provenance as Provenance) },
+    provenance: provenanceRow(l.provenance as Provenance),
     params: l.params,
     ...columnsOf(l.columns),
     presetValue: evalCount(pt.layers[i].value, bindings, `${preset.name} value of ${l.path}`),
@@ -341,6 +350,7 @@ function assumptions(graph: Graph, a: Analysis, preset: Preset): string[] {
     }; BN running statistics reported apart (bnRunningStats)`,
     `memory: ${a.options.bytesPerElement} bytes per element; activation peak assumes every op output is its own buffer (no in-place ops or views)`,
     ...preset.assumptions.map((s) => `${preset.name}: ${s}`),
+    ...presetNotes(a, preset).map((s) => `${preset.name}: ${s}`),
     ...graph.assumptions.map((x) => `assumed at ${x.path}: ${x.relation}`),
     ...graph.notes,
   ];

@@ -4,7 +4,8 @@ import type { Analysis } from '../analyze.js';
 import { fvcore } from './fvcore.js';
 import { full } from './full.js';
 import { paper } from './paper.js';
-import { ptflops } from './ptflops.js';
+import { ptflops, ptflopsModules } from './ptflops.js';
+import { thop } from './thop.js';
 import { thop2019 } from './thop-2019.js';
 import { torchFlopCounter } from './torch-flop-counter.js';
 import { PRESET_NAMES, type Preset, type PresetLayerValue, type PresetName } from './types.js';
@@ -12,8 +13,10 @@ import { PRESET_NAMES, type Preset, type PresetLayerValue, type PresetName } fro
 export const PRESETS: { readonly [K in PresetName]: Preset } = {
   paper,
   'thop-2019': thop2019,
+  thop,
   fvcore,
   ptflops,
+  'ptflops-modules': ptflopsModules,
   'torch-flop-counter': torchFlopCounter,
   full,
 };
@@ -49,7 +52,15 @@ export function applyPreset(analysis: Analysis, preset: Preset | PresetName): Pr
   return { preset: p, value, layers };
 }
 
+/** The preset's notes on this analysis (fvcore: the ops it skips), [] when it has none. */
+export function presetNotes(analysis: Analysis, preset: Preset | PresetName): string[] {
+  const p = typeof preset === 'string' ? getPreset(preset) : preset;
+  const batch = analysis.graph.inputs[0]?.shape[0] ?? Dim.const(1);
+  return p.notes?.(analysis.layers, { batch }) ?? [];
+}
+
 export { PRESET_NAMES };
+export { atenOpsOf, fvcoreSkippedOps } from './fvcore.js';
 export type {
   ContributionKey,
   Contributions,

@@ -35,11 +35,15 @@ describe('presets on the SE worked example (counting-conventions.md §2.3)', () 
     expect(e.params).toBe(166_608); // 2CS + S + C
   });
   it('fvcore: 278,784 (CHW + 2CS)', () => expect(total('fvcore')).toBe(278_784));
-  it('ptflops (pytorch backend): 279,648 (CHW + 2CS + C + 2S)', () => expect(total('ptflops')).toBe(279_648));
+  it('ptflops 0.7.6 defaults: 392,688 (2CHW + 2CS + C + 3S: the pool and ReLU modules count twice)', () =>
+    expect(total('ptflops')).toBe(2 * C * HW + 2 * C * S + C + 3 * S));
+  it('ptflops with count_functional=False: 279,648 (CHW + 2CS + C + 2S)', () =>
+    expect(total('ptflops-modules')).toBe(279_648));
+  it('thop 0.1.1: 279,360 (C(HW+1) + 2CS)', () => expect(total('thop')).toBe(279_360));
   it('FlopCounterMode: 331,776 FLOPs (4CS)', () => expect(total('torch-flop-counter')).toBe(331_776));
   it('paper: 165,888 (2CS, conv MACs only)', () => expect(total('paper')).toBe(165_888));
   it('thop-2019 = thop 0.1.1 (279,360 = C(HW+1) + 2CS) + conv biases (S + C) + ReLU (S)', () =>
-    expect(total('thop-2019')).toBe(279_360 + S + C + S));
+    expect(total('thop-2019')).toBe(total('thop') + S + C + S));
   it('full: headline is the MACs column', () => expect(total('full')).toBe(165_888));
 
   it('compare explains each difference by op and column', () => {
@@ -70,7 +74,7 @@ describe('preset registry', () => {
     }
   });
   it('unknown preset → E_UNKNOWN_NAME', () => {
-    expect(() => getPreset('thop')).toThrow(/E_UNKNOWN_NAME at preset: unknown preset 'thop'/);
+    expect(() => getPreset('thop-0.1')).toThrow(/E_UNKNOWN_NAME at preset: unknown preset 'thop-0.1'/);
   });
 });
 

@@ -58,6 +58,30 @@ function mainColumn(l: LayerCost): PresetLayerValue['contributions'] {
   return { other: numel(l.outputShapes[0]) };
 }
 
+/**
+ * Modules whose `forward` calls a functional that ptflops patches (`nn.ReLU` → `F.relu`,
+ * `nn.MaxPool2d` → `F.max_pool2d`, `nn.AdaptiveAvgPool2d` → `F.adaptive_avg_pool2d`, ...): with
+ * functional counting on, each call is counted twice, by the module hook and by the wrapper.
+ * `nn.ReLU6` (→ `F.hardtanh`), `nn.LeakyReLU` (→ `F.leaky_relu`) are not; `nn.SiLU` has no hook,
+ * so its `F.silu` counts once.
+ */
+const MODULE_CALLS_PATCHED: Readonly<Record<string, string>> = {
+  ReLU: 'relu',
+  PReLU: 'prelu',
+  ELU: 'elu',
+  GELU: 'gelu',
+  ...Object.fromEntries(
+    [...POOL_MODULES].map((m) => [
+      m,
+      m.replace(
+        /^(Adaptive)?(Avg|Max)Pool(\d)d$/,
+        (_s, a: string | undefined, k: string, d: string) =>
+          `${a ? 'adaptive_' : ''}${k.toLowerCase()}_pool${d}d`,
+      ),
+    ]),
+  ),
+};
+
 function moduleValue(l: LayerCost): PresetLayerValue | 'functional' {
   const t = l.provenance.torchType;
   const c = l.columns;
@@ -106,39 +130,73 @@ function tensorValue(l: LayerCost): PresetLayerValue {
   return ZERO_VALUE(`tensor ${t}: operators (*, +) and methods other than mul/add are not seen → 0`);
 }
 
-/**
- * ptflops (sovrasov/flops-counter.pytorch), default `pytorch` backend with functional counting on.
- * Module hooks are divided by the batch size (ptflops reports per-sample MACs); the patched
- * functional / tensor ops are added to the total undivided, as ptflops does.
- */
-export const ptflops: Preset = {
-  name: 'ptflops',
-  description: 'ptflops get_model_complexity_info, pytorch backend (module hooks + patched functionals)',
-  unit: 'MACs',
-  scale: 'decimal',
-  definition:
-    'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules and patched F.relu/silu... numel(out), pools numel(input), torch.mul/add broadcast numel; sigmoid, hard-swish modules and the * and + operators count 0; module counts per sample.',
-  assumptions: [
-    'module-hook counts are divided by the batch size (per-sample), functional and tensor-op counts are not, as in ptflops',
-    'the inferred double count of nn.ReLU / nn.AdaptiveAvgPool2d (module hook + patched F.* inside its forward) is not modelled',
-    "binary ops recorded as tensor 'mul' / 'add' are the * and + operators (not counted); torch.mul / Tensor.mul calls are",
-  ],
-  layerValues(layers, ctx: PresetContext) {
-    return layers.map((l) => {
-      switch (l.provenance.call) {
-        case 'module': {
-          const v = moduleValue(l);
-          if (v === 'functional') return functionalValue(l);
-          return v.value.terms.length > 0 ? perSample(v, ctx) : v;
+/** The module hook's value per sample, plus (functional counting on) the patched F.* it calls, undivided. */
+function moduleCall(l: LayerCost, ctx: PresetContext, countFunctional: boolean): PresetLayerValue {
+  const v = moduleValue(l);
+  if (v === 'functional') {
+    return countFunctional ? functionalValue(l) : ZERO_VALUE(`${l.provenance.torchType} module: no hook → 0`);
+  }
+  if (v.value.terms.length === 0) return v;
+  const hook = perSample(v, ctx);
+  const fn = MODULE_CALLS_PATCHED[l.provenance.torchType];
+  if (!countFunctional || fn === undefined) return hook;
+  // F.<fn> counts numel(input) again, into the total, not divided by the batch.
+  const [key, d] = Object.entries(hook.contributions)[0] as [ContributionKey, Dim];
+  return value(
+    { ...hook.contributions, [key]: d.add(numel(l.inputShapes[0])) },
+    `${hook.rule} + F.${fn} inside its forward: numel(input) again, undivided`,
+  );
+}
+
+function makePtflops(countFunctional: boolean): Preset {
+  return {
+    name: countFunctional ? 'ptflops' : 'ptflops-modules',
+    description: countFunctional
+      ? 'ptflops 0.7.6 get_model_complexity_info (sovrasov/flops-counter.pytorch d612c75), pytorch backend, defaults: module hooks + patched functionals'
+      : "ptflops 0.7.6 get_model_complexity_info (d612c75), pytorch backend, backend_specific_config={'count_functional': False}: module hooks only",
+    unit: 'MACs',
+    scale: 'decimal',
+    definition: countFunctional
+      ? 'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules numel(out), pool modules numel(input), all per sample; plus, undivided by the batch, the patched F.relu/silu/... numel and F.*pool* numel(input) (again for nn.ReLU and pool modules, whose forward calls them) and torch.mul/add broadcast numel; sigmoid, hard-swish modules and the * and + operators count 0.'
+      : 'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules numel(out), pool modules numel(input), per sample (divided by the batch); functional and tensor calls (F.silu, F.adaptive_avg_pool2d, torch.mul, ...) and modules without a hook (SiLU, sigmoid, hard-swish) count 0.',
+    assumptions: countFunctional
+      ? [
+          'module-hook counts are divided by the batch size (per sample); functional and tensor-op counts are not, as in ptflops',
+          'nn.ReLU, nn.PReLU, nn.ELU, nn.GELU and every pool module call a patched F.* in their forward, so each call counts twice (module hook + functional wrapper, the second undivided); nn.ReLU6 (F.hardtanh) and nn.LeakyReLU (F.leaky_relu) once; nn.SiLU has no hook, its F.silu counts once',
+          "binary ops recorded as tensor 'mul' / 'add' are the * and + operators (not counted); torch.mul / Tensor.mul calls are",
+        ]
+      : [
+          'module-hook counts are divided by the batch size (per sample)',
+          'functional and tensor calls are not patched (count_functional=False): F.silu (so nn.SiLU), F.adaptive_avg_pool2d, torch.mul/add count 0',
+        ],
+    layerValues(layers, ctx: PresetContext) {
+      return layers.map((l) => {
+        switch (l.provenance.call) {
+          case 'module':
+            return moduleCall(l, ctx, countFunctional);
+          case 'functional':
+            return countFunctional
+              ? functionalValue(l)
+              : ZERO_VALUE(`F.${l.provenance.torchType}: not patched → 0`);
+          case 'tensor':
+            return countFunctional
+              ? tensorValue(l)
+              : ZERO_VALUE(`tensor ${l.provenance.torchType}: not patched → 0`);
         }
-        case 'functional':
-          return functionalValue(l);
-        case 'tensor':
-          return tensorValue(l);
-      }
-    });
-  },
-};
+      });
+    },
+  };
+}
+
+/**
+ * ptflops 0.7.6 (sovrasov/flops-counter.pytorch), default `pytorch` backend with functional
+ * counting on. Module hooks are divided by the batch size (ptflops reports per-sample MACs); the
+ * patched functional / tensor ops are added to the total undivided, as ptflops does.
+ */
+export const ptflops: Preset = makePtflops(true);
+
+/** ptflops 0.7.6 with `backend_specific_config={'count_functional': False}`: module hooks only. */
+export const ptflopsModules: Preset = makePtflops(false);
 
 function perSample(v: PresetLayerValue, ctx: PresetContext): PresetLayerValue {
   return ctx.batch.toInt() === 1 ? v : scaleBy(v, ctx.batch);

@@ -26,10 +26,8 @@ function thopCall(l: LayerCost): PresetLayerValue {
   if (t === 'Linear') {
     return value({ macs: c.macs, other: c.macs.sub(out) }, 'Linear: (2·in − 1)·numel(out)');
   }
-  if (BN.has(t)) {
-    const affine = (l.node.attrs as { affine?: boolean }).affine !== false;
-    return value({ normOps: c.normOps.mul(affine ? 2 : 1) }, `${t}: ${affine ? 4 : 2}·numel`);
-  }
+  // count_bn: 4·numel whether affine or not (the normOps column is 2·numel either way)
+  if (BN.has(t)) return value({ normOps: c.normOps.mul(2) }, `${t}: 4·numel`);
   if (RELU.has(t) || CUSTOM_RELU6.has(t)) {
     const key =
       c.comparisons.terms.length > 0
@@ -60,7 +58,7 @@ function thopCall(l: LayerCost): PresetLayerValue {
 export const thop2019: Preset = {
   name: 'thop-2019',
   description:
-    'thop as of mid-2019, the counter behind ECA-Net\'s Table 3 (params and "FLOPs" in binary units)',
+    'thop of 2019-08-06 (Lyken17/pytorch-OpCounter d3e98b9), the counter behind ECA-Net\'s Table 3 (params and "FLOPs" in binary units)',
   unit: 'MACs',
   scale: 'binary',
   definition:
@@ -69,6 +67,7 @@ export const thop2019: Preset = {
     'only module calls are counted: x * y, +, .sigmoid() and x.mean() cost 0',
     'a module object called several times counts only its last call (2019 thop assigned total_ops instead of adding)',
     "CA's directional AdaptiveAvgPool2d((None, 1)) / ((1, None)) take the kernel from the actual shapes (2019 thop could not run them)",
+    'the total is the exact integer sum of the per-module counts; thop-2019 stores and sums them in float32, so the total it prints can differ by a few units (ResNet-50: 4,142,111,744 printed, 4,142,111,768 exact)',
   ],
   layerValues(layers) {
     const values = layers.map(thopCall);

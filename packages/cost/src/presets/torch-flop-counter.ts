@@ -3,7 +3,8 @@ import { perLayer, value, ZERO_VALUE, type Preset } from './types.js';
 /** torch.utils.flop_counter.FlopCounterMode: 2 FLOPs per conv / matmul MAC, everything else 0. */
 export const torchFlopCounter: Preset = {
   name: 'torch-flop-counter',
-  description: "PyTorch's torch.utils.flop_counter.FlopCounterMode",
+  description:
+    'PyTorch 2.x torch.utils.flop_counter.FlopCounterMode (its conv / mm rules, from the source; not run here: torch 1.13 predates it)',
   unit: 'FLOPs',
   scale: 'decimal',
   definition:

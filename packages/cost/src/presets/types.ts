@@ -5,8 +5,10 @@ import type { ColumnName } from '../columns.js';
 export const PRESET_NAMES = [
   'paper',
   'thop-2019',
+  'thop',
   'fvcore',
   'ptflops',
+  'ptflops-modules',
   'torch-flop-counter',
   'full',
 ] as const;
@@ -45,6 +47,11 @@ export interface Preset {
   readonly definition: string;
   /** Known limits of the model of the tool, listed in reports. */
   readonly assumptions: readonly string[];
+  /**
+   * What the tool would say about this graph beyond its total (fvcore's skipped ops), as
+   * sentences; listed in reports after the assumptions.
+   */
+  notes?(layers: readonly LayerCost[], ctx: PresetContext): string[];
   /** Per-layer values in layer order (quirks such as thop's last-call rule applied). */
   layerValues(layers: readonly LayerCost[], ctx: PresetContext): PresetLayerValue[];
 }

@@ -334,6 +334,45 @@ describe('provenance', () => {
     });
   });
 
+  it('in-place variants and folded calls are recorded as the reference code writes them', () => {
+    const inplace = (g: ReturnType<typeof buildBackbone>, p: string) => g.node(p).provenance.inplace === true;
+    const r = buildBackbone('resnet50');
+    // nn.ReLU(inplace=True), `out += identity`
+    expect(['relu', 'layer1.0.relu@2', 'layer1.0.add'].map((p) => inplace(r, p))).toEqual([true, true, true]);
+    const m = buildBackbone('mobilenetv2');
+    // Conv2dNormActivation's ReLU6(inplace=True); `x + self.conv(x)`; nn.Dropout(p=0.2)
+    expect(['features.0.2', 'features.3.add', 'classifier.0'].map((p) => inplace(m, p))).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    const e = buildBackbone('efficientnet-b0');
+    // SE's SiLU(inplace=True), `result += input`, nn.Dropout(inplace=True)
+    expect(
+      ['features.1.0.block.1.activation', 'features.2.1.add', 'classifier.0'].map((p) => inplace(e, p)),
+    ).toEqual([true, true, true]);
+    const v3 = buildBackbone('mobilenetv3-large');
+    // SE's nn.ReLU() and nn.Hardsigmoid() are not in place; the classifier's Hardswish and Dropout are
+    expect(
+      [
+        'features.4.block.2.activation',
+        'features.4.block.2.scale_activation',
+        'classifier.1',
+        'classifier.2',
+      ].map((p) => inplace(v3, p)),
+    ).toEqual([false, false, true, true]);
+    const eca = buildBackbone('mobilenetv2', { attention: { kind: 'eca' }, recipe: 'eca-paper' });
+    expect(eca.node('features.2.conv.attention.conv').provenance.folded).toEqual([
+      'squeeze',
+      'transpose',
+      'transpose',
+      'unsqueeze',
+    ]);
+    expect(eca.node('features.2.conv.attention.mul').provenance.folded).toEqual(['expand_as']);
+    const se = buildBackbone('mobilenetv2', { attention: { kind: 'se' }, recipe: 'ca-paper' });
+    expect(inplace(se, 'features.2.conv.attention.activation')).toBe(true); // SEM's nn.ReLU6(True)
+  });
+
   it('the graph input is `input` [batch, 3, H, W] and meta records the options', () => {
     const g = buildBackbone('mobilenetv2', {
       attention: { kind: 'ca' },
@@ -536,6 +575,7 @@ describe('resolveBackboneOptions', () => {
       innerActivation: 'relu6',
       bias: true,
       form: 'conv',
+      inplace: true,
     });
     const g = buildBackbone('resnet50', { attention: { kind: 'eca' }, ecaK: [9, 7, 5, 3] });
     expect(g.node('layer1.0.attention.conv').attrs.kernel).toEqual(Dim.const(9));

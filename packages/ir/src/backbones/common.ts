@@ -62,9 +62,9 @@ export function bn(b: GraphBuilder, x: Value, name: string, eps = 1e-5): Value {
   return b.op('batch_norm', x, { eps }, { name });
 }
 
-/** An activation module (`nn.ReLU6`, `nn.SiLU`, ...). */
-export function act(b: GraphBuilder, x: Value, fn: ActivationName, name: string): Value {
-  return b.op(fn, x, {}, { name });
+/** An activation module (`nn.ReLU6`, `nn.SiLU`, ...); `inplace` when built with `inplace=True`. */
+export function act(b: GraphBuilder, x: Value, fn: ActivationName, name: string, inplace = false): Value {
+  return b.op(fn, x, {}, { name, ...(inplace ? { provenance: { inplace } } : {}) });
 }
 
 export interface ConvNormActSpec extends ConvSpec {
@@ -75,19 +75,28 @@ export interface ConvNormActSpec extends ConvSpec {
 
 /**
  * torchvision `Conv2dNormActivation` (also mbv2_ca's `conv_3x3_bn` / `conv_1x1_bn` and ECANet's
- * `ConvBNReLU`): a Sequential named `name` holding `0` conv, `1` BN and `2` activation.
+ * `ConvBNReLU`): a Sequential named `name` holding `0` conv, `1` BN and `2` activation. All three
+ * build the activation with `inplace=True` (torchvision's default).
  */
 export function convNormAct(b: GraphBuilder, x: Value, name: string, s: ConvNormActSpec): Value {
   return b.scope(name, () => {
     let y = conv(b, x, '0', s);
     y = bn(b, y, '1', s.eps);
-    return s.act ? act(b, y, s.act, '2') : y;
+    return s.act ? act(b, y, s.act, '2', true) : y;
   });
 }
 
-/** The residual `x + y` / `out += identity`: a tensor operator, not a module. */
-export function residualAdd(b: GraphBuilder, x: Value, y: Value, name = 'add'): Value {
-  return b.op('add', [x, y], {}, { name, provenance: { call: 'tensor', torchType: 'add' } });
+/**
+ * The residual `x + y` (`inplace` false) or `out += identity` (`inplace` true): a tensor operator,
+ * not a module.
+ */
+export function residualAdd(b: GraphBuilder, x: Value, y: Value, name = 'add', inplace = false): Value {
+  return b.op(
+    'add',
+    [x, y],
+    {},
+    { name, provenance: { call: 'tensor', torchType: 'add', ...(inplace ? { inplace } : {}) } },
+  );
 }
 
 /**

@@ -69,7 +69,7 @@ export function buildEfficientNetB0(b: GraphBuilder, input: Value, r: ResolvedBa
   x = convNormAct(b, x, `features.${settings.length + 1}`, { out: 4 * lastIn, kernel: 1, act: 'swish' });
   x = b.op('global_avg_pool', x, {}, { name: 'avgpool' });
   x = b.op('flatten', x, { startDim: 1 }, { name: 'flatten' });
-  x = b.op('dropout', x, { p: 0.2 }, { name: 'classifier.0' });
+  x = b.op('dropout', x, { p: 0.2 }, { name: 'classifier.0', provenance: { inplace: true } });
   return b.op('linear', x, { outFeatures: r.classes }, { name: 'classifier.1' });
 }
 
@@ -92,6 +92,7 @@ function mbconv(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: MBConv
     gate: 'sigmoid',
     bias: true,
     form: 'conv',
+    inplace: true, // activation=partial(nn.SiLU, inplace=True)
   };
   let y = b.scope('block', () => {
     let k = 0;
@@ -110,7 +111,7 @@ function mbconv(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: MBConv
   });
   if (s.stride === 1 && s.cin === s.cout) {
     y = b.op('identity', y, {}, { name: 'stochastic_depth', provenance: { torchType: 'StochasticDepth' } });
-    y = residualAdd(b, x, y);
+    y = residualAdd(b, x, y, 'add', true); // result += input
   }
   return attentionHook(b, y, r, { placement: 'block-output', stage: s.stage });
 }

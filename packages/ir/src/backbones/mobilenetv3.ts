@@ -82,8 +82,8 @@ export function buildMobileNetV3(
   x = b.op('global_avg_pool', x, {}, { name: 'avgpool' });
   x = b.op('flatten', x, { startDim: 1 }, { name: 'flatten' });
   x = b.op('linear', x, { outFeatures: adjust(size === 'large' ? 1280 : 1024) }, { name: 'classifier.0' });
-  x = b.op('hard_swish', x, {}, { name: 'classifier.1' });
-  x = b.op('dropout', x, { p: 0.2 }, { name: 'classifier.2' });
+  x = b.op('hard_swish', x, {}, { name: 'classifier.1', provenance: { inplace: true } });
+  x = b.op('dropout', x, { p: 0.2 }, { name: 'classifier.2', provenance: { inplace: true } });
   return b.op('linear', x, { outFeatures: r.classes }, { name: 'classifier.3' });
 }
 
@@ -117,6 +117,6 @@ function invertedResidual(
     }
     return convNormAct(b, h, `${k++}`, { out: cout, kernel: 1, eps: EPS });
   });
-  if (stride === 1 && cin === cout) y = residualAdd(b, x, y);
+  if (stride === 1 && cin === cout) y = residualAdd(b, x, y, 'add', true); // result += input
   return attentionHook(b, y, r, { placement: 'block-output', stage });
 }

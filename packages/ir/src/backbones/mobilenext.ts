@@ -42,7 +42,7 @@ export function buildMobileNeXt(b: GraphBuilder, input: Value, r: ResolvedBackbo
   const d = w === 0.1 ? 4 : 8;
   let x = b.scope('features.0', () => {
     const y = conv(b, input, '0', { out: makeDivisible(32 * w, d), kernel: 3, stride: 2 });
-    return act(b, bn(b, y, '1'), 'relu6', '2');
+    return act(b, bn(b, y, '1'), 'relu6', '2', true);
   });
   let idx = 1;
   MOBILENEXT_SETTINGS.forEach(([t, c, n, s], row) => {
@@ -97,12 +97,12 @@ function sandglass(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: SGS
     if (firstDw) {
       h = conv(b, h, `${k++}`, { out: inp, kernel: 3, groups: inp });
       h = bn(b, h, `${k++}`);
-      h = act(b, h, 'relu6', `${k++}`);
+      h = act(b, h, 'relu6', `${k++}`, true);
       h = attentionHook(b, h, r, { ...site, placement: 'ca-paper' });
     }
     h = bn(b, conv(b, h, `${k++}`, { out: hidden, kernel: 1 }), `${k++}`);
     h = bn(b, conv(b, h, `${k++}`, { out: s.oup, kernel: 1 }), `${k++}`);
-    h = act(b, h, 'relu6', `${k++}`);
+    h = act(b, h, 'relu6', `${k++}`, true);
     if (lastDwStride !== undefined) {
       h = conv(b, h, `${k++}`, { out: s.oup, kernel: 3, stride: lastDwStride, groups: s.oup });
       h = bn(b, h, `${k++}`);

@@ -56,13 +56,17 @@ export type EcaKernelRule =
 // ---- per-kind configurations of the papers -------------------------------------------------------
 
 const CA_R32 = { reduction: 32 } as const;
-/** SE as compared in the CA paper (at the CA position): 1×1 convs with bias, C // 24, ReLU6. */
+/**
+ * SE as compared in the CA paper (at the CA position), the authors' `SEM` (houqb/ssdlite-pytorch-mobilenext
+ * se_mbv2.py): 1×1 convs with bias, C // 24, `nn.ReLU6(True)`.
+ */
 export const CA_PAPER_SE = {
   squeeze: 'divide',
   reduction: 24,
   innerActivation: 'relu6',
   bias: true,
   form: 'conv',
+  inplace: true,
 } as const;
 /** CBAM as compared in the CA paper: the same C // 24 MLP with bias, spatial 7×7 conv + BN. */
 export const CA_PAPER_CBAM = { reduction: 24, bias: true, bn: true } as const;

@@ -39,7 +39,7 @@ export function buildResNet(
   const expansion = cfg.block === 'bottleneck' ? 4 : 1;
   let x = conv(b, input, 'conv1', { out: 64, kernel: 7, stride: 2, padding: 3 });
   x = bn(b, x, 'bn1');
-  x = act(b, x, 'relu', 'relu');
+  x = act(b, x, 'relu', 'relu', true);
   x = b.op('max_pool2d', x, { kernel: 3, stride: 2, padding: 1 }, { name: 'maxpool' });
   cfg.layers.forEach((n, i) => {
     const planes = 64 * 2 ** i;
@@ -77,15 +77,15 @@ function shortcut(b: GraphBuilder, x: Value, s: BlockSpec): Value {
 function finish(b: GraphBuilder, r: ResolvedBackboneOptions, x: Value, out: Value, s: BlockSpec): Value {
   out = attentionHook(b, out, r, { placement: 'eca-paper', stage: s.stage });
   const identity = shortcut(b, x, s);
-  out = residualAdd(b, out, identity);
-  out = act(b, out, 'relu', 'relu');
+  out = residualAdd(b, out, identity, 'add', true); // out += identity
+  out = act(b, out, 'relu', 'relu', true);
   return attentionHook(b, out, r, { placement: 'block-output', stage: s.stage });
 }
 
 /** torchvision `BasicBlock` (expansion 1). */
 function basicBlock(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: BlockSpec): Value {
   let out = conv(b, x, 'conv1', { out: s.planes, kernel: 3, stride: s.stride });
-  out = act(b, bn(b, out, 'bn1'), 'relu', 'relu');
+  out = act(b, bn(b, out, 'bn1'), 'relu', 'relu', true);
   out = bn(b, conv(b, out, 'conv2', { out: s.planes, kernel: 3 }), 'bn2');
   return finish(b, r, x, out, s);
 }
@@ -93,9 +93,9 @@ function basicBlock(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: Bl
 /** torchvision `Bottleneck` (expansion 4, width = planes). */
 function bottleneck(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: BlockSpec): Value {
   let out = conv(b, x, 'conv1', { out: s.planes, kernel: 1 });
-  out = act(b, bn(b, out, 'bn1'), 'relu', 'relu');
+  out = act(b, bn(b, out, 'bn1'), 'relu', 'relu', true);
   out = conv(b, out, 'conv2', { out: s.planes, kernel: 3, stride: s.stride });
-  out = act(b, bn(b, out, 'bn2'), 'relu', 'relu');
+  out = act(b, bn(b, out, 'bn2'), 'relu', 'relu', true);
   out = bn(b, conv(b, out, 'conv3', { out: s.planes * s.expansion, kernel: 1 }), 'bn3');
   return finish(b, r, x, out, s);
 }

@@ -55,7 +55,16 @@ export function cbam(b: GraphBuilder, x: Value, input: CBAMInput = {}, where = b
     );
     const sum = b.op('add', [mlp(avg), mlp(mx)], {}, { name: 'sum' });
     const g = b.op('sigmoid', sum, {}, { name: 'sigmoid', provenance: fn });
-    const g4 = b.op('reshape', g, { shape: [x.shape[0], c, 1, 1] }, { name: 'unsqueeze' });
+    // F.sigmoid(channel_att_sum).unsqueeze(2).unsqueeze(3).expand_as(x)
+    const g4 = b.op(
+      'reshape',
+      g,
+      { shape: [x.shape[0], c, 1, 1] },
+      {
+        name: 'unsqueeze',
+        provenance: { call: 'tensor', torchType: 'unsqueeze', folded: ['unsqueeze', 'expand_as'] },
+      },
+    );
     return b.op('mul', [x, g4], {}, { name: 'mul' });
   });
   return b.scope('spatial_gate', () => {

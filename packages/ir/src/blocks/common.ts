@@ -13,6 +13,14 @@ export function channels(x: Value): Dim {
 }
 
 /** Emits an activation node with the given local name and provenance of a module call. */
-export function act(b: GraphBuilder, x: Value, fn: ActivationName, name: string, torchType?: string): Value {
-  return b.op(fn, x, {}, { name, ...(torchType ? { provenance: { torchType } } : {}) });
+export function act(
+  b: GraphBuilder,
+  x: Value,
+  fn: ActivationName,
+  name: string,
+  torchType?: string,
+  inplace = false,
+): Value {
+  const provenance = { ...(torchType ? { torchType } : {}), ...(inplace ? { inplace } : {}) };
+  return b.op(fn, x, {}, { name, ...(Object.keys(provenance).length > 0 ? { provenance } : {}) });
 }

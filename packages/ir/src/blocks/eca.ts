@@ -58,7 +58,14 @@ export function eca(b: GraphBuilder, x: Value, input: ECAInput = {}, where = b.p
   const cfg = parseAttrs(ECA_CONFIG, input, where, 'eca');
   const k = ecaKernel(channels(x), cfg);
   const y = b.op('global_avg_pool', x, {}, { name: 'avg_pool' });
-  const z1 = b.op('channel_conv1d', y, { kernel: k }, { name: 'conv' });
+  // eca_module.py: self.conv(y.squeeze(-1).transpose(-1, -2)).transpose(-1, -2).unsqueeze(-1)
+  const z1 = b.op(
+    'channel_conv1d',
+    y,
+    { kernel: k },
+    { name: 'conv', provenance: { folded: ['squeeze', 'transpose', 'transpose', 'unsqueeze'] } },
+  );
   const s = b.op('sigmoid', z1, {}, { name: 'sigmoid' });
-  return b.op('mul', [x, s], {}, { name: 'mul' });
+  // x * y.expand_as(x)
+  return b.op('mul', [x, s], {}, { name: 'mul', provenance: { folded: ['expand_as'] } });
 }

@@ -21,6 +21,8 @@ export const SE_CONFIG = z
     gate: z.enum(['sigmoid', 'hard_sigmoid']).default('sigmoid'),
     bias: z.boolean().default(true),
     form: z.enum(['conv', 'linear']).default('conv'),
+    /** The inner activation module is built with inplace=True (EfficientNet, the CA code's SEM). */
+    inplace: z.boolean().default(false),
   })
   .strict()
   .refine((c) => c.squeeze !== 'fixed' || c.squeezeChannels !== undefined, {
@@ -49,7 +51,7 @@ export function squeezeExcitation(b: GraphBuilder, x: Value, input: SEInput = {}
   let y = b.op('global_avg_pool', x, {}, { name: 'avgpool' });
   if (cfg.form === 'conv') {
     y = b.op('conv2d', y, { outChannels: s, kernel: 1, bias: cfg.bias }, { name: 'fc1' });
-    y = act(b, y, cfg.innerActivation, 'activation');
+    y = act(b, y, cfg.innerActivation, 'activation', undefined, cfg.inplace);
     y = b.op('conv2d', y, { outChannels: c, kernel: 1, bias: cfg.bias }, { name: 'fc2' });
     y = act(b, y, cfg.gate, 'scale_activation');
   } else {
@@ -60,7 +62,7 @@ export function squeezeExcitation(b: GraphBuilder, x: Value, input: SEInput = {}
       { name: 'view', provenance: { call: 'tensor', torchType: 'view' } },
     );
     y = b.op('linear', y, { outFeatures: s, bias: cfg.bias }, { name: 'fc.0' });
-    y = act(b, y, cfg.innerActivation, 'fc.1');
+    y = act(b, y, cfg.innerActivation, 'fc.1', undefined, cfg.inplace);
     y = b.op('linear', y, { outFeatures: c, bias: cfg.bias }, { name: 'fc.2' });
     y = act(b, y, cfg.gate, 'fc.3');
     y = b.op('reshape', y, { shape: [n, c, 1, 1] }, { name: 'view_back', provenance: { torchType: 'view' } });

@@ -231,6 +231,10 @@ export class Graph {
       call: spec.provenance?.call ?? dflt.call,
       torchType: spec.provenance?.torchType ?? dflt.torchType,
       object: spec.provenance?.object ?? module,
+      ...(spec.provenance?.inplace === true ? { inplace: true } : {}),
+      ...(spec.provenance?.folded !== undefined && spec.provenance.folded.length > 0
+        ? { folded: [...spec.provenance.folded] }
+        : {}),
     };
     const node: Node = {
       path: where,

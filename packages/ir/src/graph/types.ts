@@ -37,6 +37,17 @@ export interface Provenance {
   readonly torchType: string;
   /** Identity of the module object; several calls of one object share it (ResNet's `relu`). */
   readonly object: string;
+  /**
+   * The in-place variant: a module built with `inplace=True` (`nn.ReLU6(inplace=True)`), `out +=
+   * identity`, `x.relu_()`. Tracers name it apart (`aten::hardtanh_`, `aten::add_`); absent = false.
+   */
+  readonly inplace?: boolean;
+  /**
+   * Other PyTorch calls of the source that the node absorbs because they have no IR op (views
+   * such as ECA's `y.expand_as(x)` before `x * y`), in call order, as tensor-method / function
+   * names. Tracer-based counters list them (fvcore's skipped `aten::expand_as`).
+   */
+  readonly folded?: readonly string[];
 }
 
 /** A reference to a node output: `path` (output 0) or `path:k`. */

@@ -63,8 +63,19 @@ const provenanceSpec = z
     call: z.enum(['module', 'functional', 'tensor']).optional(),
     torchType: name('a PyTorch class or function name').optional(),
     object: name('the name of the module object (calls of one object share it)').optional(),
+    inplace: z
+      .boolean()
+      .optional()
+      .describe('the in-place variant (inplace=True, +=), which tracers name apart; default false'),
+    folded: z
+      .array(name('a PyTorch function or tensor-method name'))
+      .max(16)
+      .optional()
+      .describe('other PyTorch calls the node absorbs that have no IR op (views such as expand_as)'),
   })
-  .describe('an object with module, call, torchType, object: where the node comes from in PyTorch');
+  .describe(
+    'an object with module, call, torchType, object, inplace, folded: where the node comes from in PyTorch',
+  );
 
 export const NodeSpecJson = z
   .strictObject({

@@ -85,6 +85,8 @@ function provenanceJson(n: Node): JsonObject | undefined {
   if (p.call !== d.call) out.call = p.call;
   if (p.torchType !== d.torchType) out.torchType = p.torchType;
   if (p.object !== p.module) out.object = p.object;
+  if (p.inplace === true) out.inplace = true;
+  if (p.folded !== undefined && p.folded.length > 0) out.folded = [...p.folded];
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
