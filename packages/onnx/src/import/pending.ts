@@ -63,8 +63,6 @@ export function shapeOf(r: PRef): Shape {
   return r.node.kind === 'input' ? r.node.shape : r.node.shapes[r.out];
 }
 
-const one = Dim.const(1);
-
 /** Output shapes of a pending op (IR ops through their own `infer`; the pseudo ops here). */
 export function inferPending(
   op: PendingOp,
@@ -192,4 +190,3 @@ export class PendingGraph {
   }
 }
 
-export const ONE = one;
