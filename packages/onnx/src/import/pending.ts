@@ -189,4 +189,3 @@ export class PendingGraph {
     return this.nodes.filter((n) => !n.dead);
   }
 }
-
