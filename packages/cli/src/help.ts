@@ -17,6 +17,7 @@ Examples:
   coordattn report mobilenetv2 --attention ca --sweep reduction=8,16,32 --format svg --out r.svg
   coordattn report resnet50 --attention eca --recipe eca-paper
   coordattn report mobilenetv2 --attention ca --resolution HxW --symbolic
+  coordattn report ssdlite320 --backbone mobilenetv2 --attention ca   # the CA paper's SSDLite320 (81 classes, 320x320)
 `;
 
 /** Shown by `coordattn compile|run|verify --help` (also in docs/kernels.md). */

@@ -17,7 +17,8 @@ const MODEL_FLAGS: [string, string][] = [
   ['--width <w>', 'width multiplier (default 1.0)'],
   ['--resolution <res>', 'input size: 224, 224x320 (H×W) or symbolic HxW (default 224)'],
   ['--batch <n>', 'batch size (default 1)'],
-  ['--classes <n>', 'classifier classes (default 1000)'],
+  ['--classes <n>', 'classifier classes (default 1000; ssdlite320: 81, COCO)'],
+  ['--backbone <name>', 'ssdlite320 only: its backbone, mobilenetv2|mobilenext (default mobilenetv2)'],
   ['--recipe <name>', "a paper's exact configuration: ca-paper|eca-paper|torchvision"],
   ['--placement <name>', 'where attention goes: ca-paper|eca-paper|builtin-se|block-output'],
   ['--stages <list>', 'only these 1-based stages get attention, e.g. 2,3,4'],
@@ -33,7 +34,8 @@ function addModelFlags(cmd: Command): Command {
   return cmd;
 }
 
-const MODEL_ARG = 'a backbone name (coordattn list backbones), a spec .json file or an .onnx file';
+const MODEL_ARG =
+  'a backbone name (coordattn list backbones), the detector ssdlite320 (with --backbone), a spec .json file or an .onnx file';
 
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const program = new Command('coordattn')

@@ -6,16 +6,29 @@ import type { Weights } from '@coordattn/reference';
 import {
   BACKBONE_NAMES,
   CoordattnError,
+  DETECTOR_NAMES,
   Dim,
+  SSDLITE_BACKBONES,
   buildBackbone,
+  buildDetector,
+  resolveSsdLiteOptions,
   readSpec,
   resolveBackboneOptions,
   type BackboneName,
   type BackboneOptions,
+  type DetectorName,
   type Graph,
+  type SsdLiteOptions,
 } from '@coordattn/ir';
 import type { ModelInfo, PresetName } from '@coordattn/cost';
-import { MODEL_FLAG_NAMES, isBackboneName, modelOptions, positiveInt, type ModelFlags } from './options.js';
+import {
+  MODEL_FLAG_NAMES,
+  isBackboneName,
+  modelOptions,
+  oneOf,
+  positiveInt,
+  type ModelFlags,
+} from './options.js';
 
 export interface LoadedModel {
   readonly graph: Graph;
@@ -24,6 +37,8 @@ export interface LoadedModel {
   readonly presetDefault?: PresetName;
   /** Backbone models only: rebuild with other options (sweeps, symbolic H×W). */
   readonly backbone?: { readonly name: BackboneName; readonly opts: BackboneOptions };
+  /** Detector models (ssdlite320): rebuild with other options (symbolic H×W). */
+  readonly detector?: { readonly name: DetectorName; readonly opts: SsdLiteOptions };
   /** .onnx models: the file's weights and what the import found. */
   readonly onnx?: {
     readonly weights: Weights;
@@ -171,6 +186,14 @@ export function loadModel(
       expected: 'an .onnx model, or --batch / --resolution for backbones',
     });
   }
+  if ((DETECTOR_NAMES as readonly string[]).includes(model))
+    return loadDetector(model as DetectorName, flags);
+  if (flags.backbone !== undefined) {
+    throw new CoordattnError('E_OPTION', '--backbone chooses the backbone of a detector', {
+      path: '--backbone',
+      expected: `a detector model (${DETECTOR_NAMES.join(', ')})`,
+    });
+  }
   if (isBackboneName(model)) {
     const opts = modelOptions(flags);
     const resolved = resolveBackboneOptions(model, opts);
@@ -185,7 +208,7 @@ export function loadModel(
   if (!looksLikeFile) {
     throw new CoordattnError('E_UNKNOWN_NAME', `'${model}' is neither a backbone nor a spec file`, {
       path: '<model>',
-      expected: `one of ${BACKBONE_NAMES.join(', ')}, or a path to a spec .json or .onnx file`,
+      expected: `one of ${[...BACKBONE_NAMES, ...DETECTOR_NAMES].join(', ')}, or a path to a spec .json or .onnx file`,
     });
   }
   const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
@@ -215,8 +238,37 @@ export function loadModel(
   };
 }
 
+/** A detector (ssdlite320) with its backbone from --backbone. */
+function loadDetector(name: DetectorName, flags: ModelFlags): LoadedModel {
+  const backbone =
+    flags.backbone === undefined ? undefined : oneOf('backbone', flags.backbone, SSDLITE_BACKBONES);
+  const opts: SsdLiteOptions = { ...modelOptions(flags), ...(backbone ? { backbone } : {}) };
+  const { r } = resolveSsdLiteOptions(opts);
+  return {
+    graph: buildDetector(name, opts),
+    info: {
+      name: `${name}-${r.backbone}`,
+      backbone: r.backbone,
+      attention: r.kind,
+      ...(r.kind !== 'none' && r.placement ? { placement: r.placement } : {}),
+      ...(r.recipe ? { recipe: r.recipe } : {}),
+      width: r.width,
+      classes: r.classes,
+    },
+    ...(r.preset ? { presetDefault: r.preset } : {}),
+    detector: { name, opts },
+  };
+}
+
 /** The same backbone with symbolic H and W (for `--symbolic`). */
 export function symbolicResolution(m: LoadedModel): Graph | undefined {
+  if (m.detector) {
+    return buildDetector(m.detector.name, {
+      ...m.detector.opts,
+      height: Dim.sym('H'),
+      widthPx: Dim.sym('W'),
+    });
+  }
   if (!m.backbone) return undefined;
   return buildBackbone(m.backbone.name, { ...m.backbone.opts, height: Dim.sym('H'), widthPx: Dim.sym('W') });
 }

@@ -31,6 +31,7 @@ export const MODEL_FLAG_NAMES = [
   'stages',
   'ecaK',
   'dim',
+  'backbone',
 ] as const;
 
 /** Raw flag values as commander hands them over. */
@@ -47,6 +48,8 @@ export interface ModelFlags {
   readonly ecaK?: string;
   /** `--dim NAME=VALUE` (repeatable): binds an .onnx file's symbolic dims. */
   readonly dim?: readonly string[];
+  /** ssdlite320: its backbone (mobilenetv2 | mobilenext). */
+  readonly backbone?: string;
 }
 
 function optErr(flag: string, value: string, why: string, expected: string): CoordattnError {

@@ -3,7 +3,14 @@
  * Coordinate Attention and ECA-Net papers beside what coordattn computes, with a ✓ where the
  * computed number rounds to the printed one, else the difference and its likely cause.
  */
-import { buildBackbone, type AttentionKind, type BackboneName, type RecipeName } from '@coordattn/ir';
+import {
+  buildBackbone,
+  buildDetector,
+  type AttentionKind,
+  type BackboneName,
+  type RecipeName,
+  type SsdLiteOptions,
+} from '@coordattn/ir';
 import { buildReport, type PresetName } from '@coordattn/cost';
 
 interface Row {
@@ -89,6 +96,71 @@ const ECA_ROWS: Row[] = [
 
 const R_SWEEP = [4, 8, 16, 32, 64];
 
+interface SsdRow {
+  readonly label: string;
+  readonly opts: SsdLiteOptions;
+  /** The README's value, or undefined for a model it does not list. */
+  readonly params?: string;
+  /** PyTorch's count of the authors' released code (tools/torch-counts/ssdlite.py), where released. */
+  readonly torch?: number;
+}
+
+const SSD_ROWS: SsdRow[] = [
+  { label: 'MobileNetV2', opts: {}, params: '4.3', torch: 4304138 },
+  { label: 'MobileNetV2 + SE', opts: { attention: { kind: 'se' } }, params: '4.7' },
+  { label: 'MobileNetV2 + CBAM', opts: { attention: { kind: 'cbam' } }, params: '4.7' },
+  { label: 'MobileNetV2 + CA', opts: { attention: { kind: 'ca' } }, params: '4.8' },
+  { label: 'MobileNeXt', opts: { backbone: 'mobilenext' }, params: '4.4', torch: 4539418 },
+  {
+    label: 'MobileNetV2 + SE, released se_mbv2.py',
+    opts: { code: 'se_mbv2.py', attention: { kind: 'se' } },
+    torch: 4574728,
+  },
+];
+
+function ssdSection(out: string[]): void {
+  out.push('## Coordinate Attention: SSDLite320 on COCO (README detection table)');
+  out.push('');
+  out.push(
+    "`coordattn report ssdlite320 --backbone mobilenetv2|mobilenext --attention KIND`: the authors' SSDLite",
+  );
+  out.push(
+    '(houqb/ssdlite-pytorch-mobilenext), 320 × 320, 81 classes, anchors 6,6,6,6,6,4, depthwise-separable',
+  );
+  out.push(
+    'heads; attention at the ca-paper position of the backbone and of the four extra blocks, recipe `ca-paper`',
+  );
+  out.push('(SE / CBAM C // 24 with bias, CA r = 32). "PyTorch" is the count of the authors\' released code');
+  out.push(
+    '(tools/torch-counts/ssdlite.py); they released the plain, SE and MobileNeXt models only, so the CBAM and',
+  );
+  out.push('CA rows are compared with the README alone. MACs: conv + linear, decimal.');
+  out.push('');
+  out.push("| model | params (printed) | params (ours) | | exact params | PyTorch (authors' code) | MACs |");
+  out.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of SSD_ROWS) {
+    const r = buildReport(buildDetector('ssdlite320', row.opts), { preset: 'paper' });
+    const p = roundLike(r.totals.params, 1e6, row.params ?? '4.3');
+    const torch =
+      row.torch === undefined ? '—' : `${int(row.torch)} ${r.totals.params === row.torch ? '✓' : '✗'}`;
+    out.push(
+      `| ${row.label} | ${row.params ? `${row.params}M` : '—'} | ${p}M | ${mark(p, row.params)} | ${int(r.totals.params)} | ${torch} | ${int(r.totals.macs)} |`,
+    );
+  }
+  out.push('');
+  out.push(
+    "Notes: the README's SE row (4.7M) matches the SSDLite of mobilenet.py with SE added; the SE model that",
+  );
+  out.push(
+    'the authors released (se_mbv2.py: smaller extras, expansions 0.2, 0.25, 0.5, 0.25) has 4.6M. The released',
+  );
+  out.push(
+    'MobileNeXt SSDLite (mobilenext.py, config mobilenext_ssd320_coco.yaml: 576- and 1280-channel taps) has',
+  );
+  out.push("4.54M, not the README's 4.4M; we found no released configuration that gives 4.4M.");
+  out.push('');
+}
+
 export function reproduce(): string {
   const out: string[] = [];
   out.push('# Paper reproduction');
@@ -168,6 +240,7 @@ export function reproduce(): string {
     );
   }
   out.push('');
+  ssdSection(out);
   out.push('## ECA-Net (Wang et al., CVPR 2020), Table 3');
   out.push('');
   out.push(

@@ -37,6 +37,18 @@ export {
   type ResolvedBackboneOptions,
   type StageInfo,
 } from './placement.js';
+export {
+  buildDetector,
+  DETECTOR_NAMES,
+  resolveSsdLiteOptions,
+  SSDLITE_BACKBONES,
+  SSDLITE_BOXES_PER_LOCATION,
+  SSDLITE_CODES,
+  type DetectorName,
+  type SsdLiteBackbone,
+  type SsdLiteCode,
+  type SsdLiteOptions,
+} from './ssdlite.js';
 export { MOBILENETV2_SETTINGS } from './mobilenetv2.js';
 export { MOBILENEXT_SETTINGS } from './mobilenext.js';
 export { EFFICIENTNET_B0_SETTINGS } from './efficientnet.js';
