@@ -64,7 +64,7 @@ export function buildMobileNeXt(b: GraphBuilder, input: Value, r: ResolvedBackbo
   return b.op('linear', x, { outFeatures: r.classes }, { name: 'classifier.1' });
 }
 
-interface SGSpec {
+export interface SGSpec {
   readonly oup: number;
   readonly stride: number;
   readonly t: number;
@@ -72,8 +72,17 @@ interface SGSpec {
   readonly stage: number;
 }
 
-/** The official `SGBlock`; returns the block output. */
-function sandglass(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: SGSpec): Value {
+/**
+ * The official `SGBlock`; returns the block output. `tap` (SSDLite's MobileNeXt backbone) collects the
+ * feature after layer index `tap.at` of the block's `conv` Sequential.
+ */
+export function sandglass(
+  b: GraphBuilder,
+  x: Value,
+  r: ResolvedBackboneOptions,
+  s: SGSpec,
+  tap?: { readonly at: number; readonly taps: Value[] },
+): Value {
   const inp = channelsOf(x);
   let hidden = Math.floor(inp / s.t);
   if (hidden < s.oup / 6) hidden = makeDivisible(Math.ceil(s.oup / 6), 16);
@@ -103,6 +112,7 @@ function sandglass(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions, s: SGS
     h = bn(b, conv(b, h, `${k++}`, { out: hidden, kernel: 1 }), `${k++}`);
     h = bn(b, conv(b, h, `${k++}`, { out: s.oup, kernel: 1 }), `${k++}`);
     h = act(b, h, 'relu6', `${k++}`, true);
+    if (tap && k - 1 === tap.at) tap.taps.push(h);
     if (lastDwStride !== undefined) {
       h = conv(b, h, `${k++}`, { out: s.oup, kernel: 3, stride: lastDwStride, groups: s.oup });
       h = bn(b, h, `${k++}`);

@@ -34,18 +34,9 @@
 import type { Dim } from '../dim/index.js';
 import { CoordattnError } from '../errors.js';
 import { GraphBuilder, type Graph, type Value } from '../graph/index.js';
-import {
-  act,
-  attentionHook,
-  bn,
-  channelsOf,
-  conv,
-  convNormAct,
-  makeDivisible,
-  residualAdd,
-} from './common.js';
+import { act, attentionHook, bn, channelsOf, conv, convNormAct, residualAdd } from './common.js';
 import { MOBILENETV2_SETTINGS } from './mobilenetv2.js';
-import { MOBILENEXT_SETTINGS } from './mobilenext.js';
+import { MOBILENEXT_SETTINGS, sandglass } from './mobilenext.js';
 import { resolveBackboneOptions, type ResolvedBackboneOptions } from './placement.js';
 import type { BackboneOptions } from './types.js';
 
@@ -290,58 +281,6 @@ function mobilenextTaps(b: GraphBuilder, input: Value, r: ResolvedBackboneOption
     taps.push(x);
   });
   return taps;
-}
-
-interface SGSpec {
-  readonly oup: number;
-  readonly stride: number;
-  readonly t: number;
-  readonly keep3x3: boolean;
-  readonly stage: number;
-}
-
-/** mobilenext.ts's `SGBlock`, plus a feature tap after layer index `tap.at` of its `conv` Sequential. */
-function sandglass(
-  b: GraphBuilder,
-  x: Value,
-  r: ResolvedBackboneOptions,
-  s: SGSpec,
-  tap?: { readonly at: number; readonly taps: Value[] },
-): Value {
-  const inp = channelsOf(x);
-  let hidden = Math.floor(inp / s.t);
-  if (hidden < s.oup / 6) hidden = makeDivisible(Math.ceil(s.oup / 6), 16);
-  let firstDw: boolean;
-  let lastDwStride: number | undefined;
-  let identity = false;
-  if (s.t === 2) [firstDw, lastDwStride] = [true, s.stride];
-  else if (inp !== s.oup && s.stride === 1 && !s.keep3x3) [firstDw, lastDwStride] = [false, undefined];
-  else if (inp !== s.oup && s.stride === 2 && !s.keep3x3) [firstDw, lastDwStride] = [false, 2];
-  else [firstDw, lastDwStride, identity] = [true, 1, !s.keep3x3];
-  let y = b.scope('conv', () => {
-    let k = 0;
-    let h = x;
-    const mark = (): void => {
-      if (tap && k - 1 === tap.at) tap.taps.push(h);
-    };
-    if (firstDw) {
-      h = conv(b, h, `${k++}`, { out: inp, kernel: 3, groups: inp });
-      h = bn(b, h, `${k++}`);
-      h = act(b, h, 'relu6', `${k++}`, true);
-      h = attentionHook(b, h, r, { stage: s.stage, placement: 'ca-paper' });
-    }
-    h = bn(b, conv(b, h, `${k++}`, { out: hidden, kernel: 1 }), `${k++}`);
-    h = bn(b, conv(b, h, `${k++}`, { out: s.oup, kernel: 1 }), `${k++}`);
-    h = act(b, h, 'relu6', `${k++}`, true);
-    mark();
-    if (lastDwStride !== undefined) {
-      h = conv(b, h, `${k++}`, { out: s.oup, kernel: 3, stride: lastDwStride, groups: s.oup });
-      h = bn(b, h, `${k++}`);
-    }
-    return h;
-  });
-  if (identity) y = residualAdd(b, x, y);
-  return y;
 }
 
 // ---- SSDLiteBoxPredictor ---------------------------------------------------------------------------
