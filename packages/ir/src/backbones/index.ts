@@ -8,7 +8,7 @@ import { buildEfficientNetB0 } from './efficientnet.js';
 import { buildMobileNeXt } from './mobilenext.js';
 import { buildMobileNetV2 } from './mobilenetv2.js';
 import { buildMobileNetV3 } from './mobilenetv3.js';
-import { resolveBackboneOptions, type ResolvedBackboneOptions } from './placement.js';
+import { optionsMeta, resolveBackboneOptions, type ResolvedBackboneOptions } from './placement.js';
 import { buildResNet } from './resnet.js';
 import type { BackboneName, BackboneOptions } from './types.js';
 
@@ -70,11 +70,6 @@ const BUILDERS: Readonly<Record<BackboneName, Builder>> = {
   'mobilenetv3-small': (b, x, r) => buildMobileNetV3(b, x, r, 'small'),
 };
 
-/** A Dim as JSON: an integer when concrete, else its expression text. */
-function dimJson(d: { toInt(): number | undefined; toString(): string }): number | string {
-  return d.toInt() ?? d.toString();
-}
-
 /**
  * Builds a backbone. The graph input is `input` of shape [batch, 3, H, W] (defaults 1, 224, 224;
  * H and W may be symbolic Dims). `graph.meta` records backbone, width, resolution, classes,
@@ -86,18 +81,6 @@ export function buildBackbone(name: BackboneName, opts: BackboneOptions = {}): G
   const b = new GraphBuilder();
   const x = b.input('input', [r.batch, 3, r.height, r.widthPx]);
   b.output(BUILDERS[r.backbone](b, x, r));
-  Object.assign(b.graph.meta, {
-    backbone: r.backbone,
-    width: r.width,
-    resolution: [dimJson(r.height), dimJson(r.widthPx)],
-    batch: dimJson(r.batch),
-    classes: r.classes,
-    attention: r.kind,
-    attentionConfig: r.kind === 'none' ? null : r.config,
-    placement: r.placement ?? null,
-    stages: r.stages,
-    recipe: r.recipe ?? null,
-    preset: r.preset ?? null,
-  });
+  Object.assign(b.graph.meta, { backbone: r.backbone, ...optionsMeta(r) });
   return b.build();
 }

@@ -688,3 +688,24 @@ export function attentionAt(r: ResolvedBackboneOptions, site: AttentionSite): At
 
 /** The attention kinds that emit blocks, in display order. */
 export const ATTENTION_BLOCK_KINDS = BLOCK_KINDS;
+
+/** A Dim as JSON: an integer when concrete, else its expression text. */
+function dimJson(d: Dim): number | string {
+  return d.toInt() ?? d.toString();
+}
+
+/** What `graph.meta` records of resolved options (backbones and detectors alike). */
+export function optionsMeta(r: ResolvedBackboneOptions): Record<string, unknown> {
+  return {
+    width: r.width,
+    resolution: [dimJson(r.height), dimJson(r.widthPx)],
+    batch: dimJson(r.batch),
+    classes: r.classes,
+    attention: r.kind,
+    attentionConfig: r.kind === 'none' ? null : r.config,
+    placement: r.placement ?? null,
+    stages: r.stages,
+    recipe: r.recipe ?? null,
+    preset: r.preset ?? null,
+  };
+}

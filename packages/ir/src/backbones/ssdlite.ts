@@ -31,13 +31,12 @@
  * map. Outputs: the per-level `permute(0, 2, 3, 1)` → flatten → `torch.cat` of class logits and of
  * box regressions (the final `.view(N, -1, K)` is left out: it moves no data).
  */
-import type { Dim } from '../dim/index.js';
 import { CoordattnError } from '../errors.js';
 import { GraphBuilder, type Graph, type Value } from '../graph/index.js';
 import { act, attentionHook, bn, channelsOf, conv, convNormAct, residualAdd } from './common.js';
 import { MOBILENETV2_SETTINGS } from './mobilenetv2.js';
 import { MOBILENEXT_SETTINGS, sandglass } from './mobilenext.js';
-import { resolveBackboneOptions, type ResolvedBackboneOptions } from './placement.js';
+import { optionsMeta, resolveBackboneOptions, type ResolvedBackboneOptions } from './placement.js';
 import type { BackboneOptions } from './types.js';
 
 export const DETECTOR_NAMES = ['ssdlite320'] as const;
@@ -139,10 +138,6 @@ export function resolveSsdLiteOptions(opts: SsdLiteOptions = {}): {
   return { backbone, code, r };
 }
 
-function dimJson(d: Dim): number | string {
-  return d.toInt() ?? d.toString();
-}
-
 /** Builds SSDLite320 (see the file comment). Graph outputs: class logits, box regressions. */
 export function buildDetector(name: DetectorName, opts: SsdLiteOptions = {}): Graph {
   if (name !== 'ssdlite320') {
@@ -164,16 +159,8 @@ export function buildDetector(name: DetectorName, opts: SsdLiteOptions = {}): Gr
     detector: 'ssdlite320',
     backbone,
     code,
-    width: r.width,
-    resolution: [dimJson(r.height), dimJson(r.widthPx)],
-    batch: dimJson(r.batch),
-    classes: r.classes,
-    attention: r.kind,
-    attentionConfig: r.kind === 'none' ? null : r.config,
+    ...optionsMeta(r),
     placement: r.kind === 'none' ? null : (r.placement ?? null),
-    stages: r.stages,
-    recipe: r.recipe ?? null,
-    preset: r.preset ?? null,
   });
   return b.build();
 }
