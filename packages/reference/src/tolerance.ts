@@ -26,7 +26,8 @@ export const FLOAT32_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-6 };
  * Whole float32 networks against a float32 framework (PyTorch): rounding compounds over ~50 layers,
  * and a logit that cancels to near zero carries the error of its large terms. Calibrated on the
  * ONNX test data: onnxruntime and PyTorch, two independent float32 runtimes, differ by up to
- * 6.3e-6·max|ref| on MobileNetV2 0.35 (64×64, 10 logits); atolScale 1e-5 admits that and nothing
+ * 6.3e-6·max|ref| on MobileNetV2 0.35 (64×64, 10 logits; printed by `npx vitest run
+ * src/import/import.test.ts -t calibrated` in packages/onnx); atolScale 1e-5 admits that and nothing
  * much larger (a network with one activation changed fails by orders of magnitude).
  */
 export const FLOAT32_NETWORK_TOLERANCE: Tolerance = { rtol: 1e-4, atolScale: 1e-5 };
