@@ -332,6 +332,24 @@ def tv_mv3_small(width_mult=1.0, num_classes=1000):
     return mobilenetv3.MobileNetV3(setting, last_channel, num_classes=num_classes)
 
 
+def deeplabv3_head():
+    """A small torchvision DeepLabV3 (its dict output's 'out' tensor): ASPP + logits + upsampling."""
+    from torchvision.models._utils import IntermediateLayerGetter
+    from torchvision.models.segmentation.deeplabv3 import ASPP, DeepLabV3
+
+    class DeepLabV3Out(nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, x):
+            return self.model(x)["out"]
+
+    stem = nn.Sequential(nn.Conv2d(3, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.ReLU(), nn.Conv2d(16, 24, 3, 2, 1))
+    head = nn.Sequential(ASPP(24, [2, 4, 6], 16), nn.Conv2d(16, 5, 1))
+    return DeepLabV3Out(DeepLabV3(IntermediateLayerGetter(stem, {"3": "out"}), head, None))
+
+
 CA_SRC = "houqb/CoordAttention/coordatt.py"
 MBV2CA_SRC = "houqb/CoordAttention/mbv2_ca.py"
 CBAM_SRC = "Jongchan/attention-module/MODELS/cbam.py"
@@ -445,6 +463,14 @@ def cases():
         "mbv2_ca.mbv2_ca(width_mult=0.35, num_classes=%d)  # CoordAtt(hidden, hidden, groups=32) after "
         "the depthwise conv of every block with expand_ratio != 1" % NET_CLASSES,
         MBV2CA_SRC, (1, 3, 64, 64), 203, sample_nodes=True)
+
+    add("deeplabv3_head_33x29", "network", None, deeplabv3_head,
+        "torchvision.models.segmentation.deeplabv3.DeepLabV3(IntermediateLayerGetter(Sequential(Conv2d(3, 16, 3, "
+        "2, 1), BatchNorm2d(16), ReLU(), Conv2d(16, 24, 3, 2, 1)), {'3': 'out'}), Sequential(ASPP(24, [2, 4, 6], "
+        "16), Conv2d(16, 5, 1)))['out']  # ASPP's image pooling and the logits: F.interpolate(mode='bilinear', "
+        "align_corners=False) -> Resize", "torchvision", (1, 3, 33, 29), 204, opset=17,
+        notes="ASPP pooling upsamples 1x1 -> 9x8, the logits 9x8 -> 33x29 (torch.onnx writes Resize with "
+              "coordinate_transformation_mode pytorch_half_pixel, mode linear, sizes)")
 
     # 3. full-size structure-only networks --------------------------------------
     add("mobilenet_v2_224_struct", "network", None, lambda: torchvision.models.mobilenet_v2(),

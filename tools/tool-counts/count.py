@@ -487,8 +487,22 @@ def probes(tools):
             ("AdaptiveAvgPool2d(1)", lambda: nn.AdaptiveAvgPool2d(1)),
             ("AdaptiveMaxPool2d(1)", lambda: nn.AdaptiveMaxPool2d(1)),
             ("Dropout(inplace=True)", lambda: nn.Dropout(0.2, inplace=True)),
+            # bilinear resize, align_corners=False (the IR op resize): the functional call torchvision's
+            # DeepLabV3 makes, and the module
+            ("F.interpolate(bilinear, 9x5)", lambda: Interpolate((9, 5))),
+            ("Upsample(bilinear, 9x5)", lambda: nn.Upsample(size=(9, 5), mode="bilinear", align_corners=False)),
         ]
     )
+
+    class Interpolate(nn.Module):
+        """F.interpolate(x, size, mode='bilinear', align_corners=False), a functional call."""
+
+        def __init__(self, size):
+            super().__init__()
+            self.size = size
+
+        def forward(self, x):
+            return torch.nn.functional.interpolate(x, size=self.size, mode="bilinear", align_corners=False)
 
     class Wrap(nn.Module):
         def __init__(self, m):
@@ -506,11 +520,13 @@ def probes(tools):
             model = Wrap(ctor()).eval()
             pt = tools.ptflops_run(model, x, True)
             fv = tools.fvcore_run(Wrap(ctor()).eval(), x)
+            th = tools.thop_run(Wrap(ctor()).eval(), x)
             row["b%d" % batch] = OrderedDict(
                 [
                     ("numelIn", x.numel()),
                     ("ptflops", OrderedDict([("module", pt["moduleSum"]), ("functional", pt["functional"]), ("total", pt["total"])])),
                     ("fvcore", OrderedDict([("total", fv["total"]), ("unsupportedOps", fv["unsupportedOps"])])),
+                    ("thop", OrderedDict([("total", th["total"])])),
                 ]
             )
         out[name] = row

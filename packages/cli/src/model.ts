@@ -6,18 +6,24 @@ import type { Weights } from '@coordattn/reference';
 import {
   BACKBONE_NAMES,
   CoordattnError,
+  DEEPLABV3_BACKBONES,
   DETECTOR_NAMES,
   Dim,
+  SEGMENTER_NAMES,
   SSDLITE_BACKBONES,
   buildBackbone,
   buildDetector,
+  buildSegmenter,
+  resolveDeepLabV3Options,
   resolveSsdLiteOptions,
   readSpec,
   resolveBackboneOptions,
   type BackboneName,
   type BackboneOptions,
+  type DeepLabV3Options,
   type DetectorName,
   type Graph,
+  type SegmenterName,
   type SsdLiteOptions,
 } from '@coordattn/ir';
 import type { ModelInfo, PresetName } from '@coordattn/cost';
@@ -26,6 +32,7 @@ import {
   isBackboneName,
   modelOptions,
   oneOf,
+  outputStride,
   positiveInt,
   type ModelFlags,
 } from './options.js';
@@ -39,6 +46,8 @@ export interface LoadedModel {
   readonly backbone?: { readonly name: BackboneName; readonly opts: BackboneOptions };
   /** Detector models (ssdlite320): rebuild with other options (symbolic H×W). */
   readonly detector?: { readonly name: DetectorName; readonly opts: SsdLiteOptions };
+  /** Segmentation models (deeplabv3): rebuild with other options (symbolic H×W). */
+  readonly segmenter?: { readonly name: SegmenterName; readonly opts: DeepLabV3Options };
   /** .onnx models: the file's weights and what the import found. */
   readonly onnx?: {
     readonly weights: Weights;
@@ -186,13 +195,25 @@ export function loadModel(
       expected: 'an .onnx model, or --batch / --resolution for backbones',
     });
   }
+  if ((SEGMENTER_NAMES as readonly string[]).includes(model))
+    return loadSegmenter(model as SegmenterName, flags);
+  if (flags.outputStride !== undefined) {
+    throw new CoordattnError('E_OPTION', '--output-stride sets the output stride of a segmentation model', {
+      path: '--output-stride',
+      expected: `a segmentation model (${SEGMENTER_NAMES.join(', ')})`,
+    });
+  }
   if ((DETECTOR_NAMES as readonly string[]).includes(model))
     return loadDetector(model as DetectorName, flags);
   if (flags.backbone !== undefined) {
-    throw new CoordattnError('E_OPTION', '--backbone chooses the backbone of a detector', {
-      path: '--backbone',
-      expected: `a detector model (${DETECTOR_NAMES.join(', ')})`,
-    });
+    throw new CoordattnError(
+      'E_OPTION',
+      '--backbone chooses the backbone of a detector or segmentation model',
+      {
+        path: '--backbone',
+        expected: `a detector or segmentation model (${[...DETECTOR_NAMES, ...SEGMENTER_NAMES].join(', ')})`,
+      },
+    );
   }
   if (isBackboneName(model)) {
     const opts = modelOptions(flags);
@@ -208,7 +229,7 @@ export function loadModel(
   if (!looksLikeFile) {
     throw new CoordattnError('E_UNKNOWN_NAME', `'${model}' is neither a backbone nor a spec file`, {
       path: '<model>',
-      expected: `one of ${[...BACKBONE_NAMES, ...DETECTOR_NAMES].join(', ')}, or a path to a spec .json or .onnx file`,
+      expected: `one of ${[...BACKBONE_NAMES, ...DETECTOR_NAMES, ...SEGMENTER_NAMES].join(', ')}, or a path to a spec .json or .onnx file`,
     });
   }
   const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
@@ -260,8 +281,41 @@ function loadDetector(name: DetectorName, flags: ModelFlags): LoadedModel {
   };
 }
 
+/** DeepLabV3 with its backbone from --backbone and --output-stride. */
+function loadSegmenter(name: SegmenterName, flags: ModelFlags): LoadedModel {
+  const backbone =
+    flags.backbone === undefined ? undefined : oneOf('backbone', flags.backbone, DEEPLABV3_BACKBONES);
+  const opts: DeepLabV3Options = {
+    ...modelOptions(flags),
+    ...(backbone ? { backbone } : {}),
+    ...(flags.outputStride !== undefined ? { outputStride: outputStride(flags.outputStride) } : {}),
+  };
+  const { r, outputStride: os } = resolveDeepLabV3Options(opts);
+  return {
+    graph: buildSegmenter(name, opts),
+    info: {
+      name: `${name}-${r.backbone}-os${os}`,
+      backbone: r.backbone,
+      attention: r.kind,
+      ...(r.kind !== 'none' && r.placement ? { placement: r.placement } : {}),
+      ...(r.recipe ? { recipe: r.recipe } : {}),
+      width: r.width,
+      classes: r.classes,
+    },
+    ...(r.preset ? { presetDefault: r.preset } : {}),
+    segmenter: { name, opts },
+  };
+}
+
 /** The same backbone with symbolic H and W (for `--symbolic`). */
 export function symbolicResolution(m: LoadedModel): Graph | undefined {
+  if (m.segmenter) {
+    return buildSegmenter(m.segmenter.name, {
+      ...m.segmenter.opts,
+      height: Dim.sym('H'),
+      widthPx: Dim.sym('W'),
+    });
+  }
   if (m.detector) {
     return buildDetector(m.detector.name, {
       ...m.detector.opts,

@@ -32,6 +32,7 @@ export const MODEL_FLAG_NAMES = [
   'ecaK',
   'dim',
   'backbone',
+  'outputStride',
 ] as const;
 
 /** Raw flag values as commander hands them over. */
@@ -48,8 +49,10 @@ export interface ModelFlags {
   readonly ecaK?: string;
   /** `--dim NAME=VALUE` (repeatable): binds an .onnx file's symbolic dims. */
   readonly dim?: readonly string[];
-  /** ssdlite320: its backbone (mobilenetv2 | mobilenext). */
+  /** ssdlite320: its backbone (mobilenetv2 | mobilenext); deeplabv3: mobilenetv2. */
   readonly backbone?: string;
+  /** deeplabv3: `--output-stride 8|16`. */
+  readonly outputStride?: string;
 }
 
 function optErr(flag: string, value: string, why: string, expected: string): CoordattnError {
@@ -157,6 +160,13 @@ export function modelOptions(flags: ModelFlags): BackboneOptions {
     ...(ecaK !== undefined ? { ecaK } : {}),
   };
   return opts;
+}
+
+/** `--output-stride`: 8 or 16 (deeplabv3). */
+export function outputStride(value: string): 8 | 16 {
+  const v = value.trim();
+  if (v === '8' || v === '16') return Number(v) as 8 | 16;
+  throw optErr('output-stride', value, 'not an output stride', '8 or 16');
 }
 
 export function isBackboneName(s: string): s is BackboneName {

@@ -6,7 +6,9 @@
 import {
   buildBackbone,
   buildDetector,
+  buildSegmenter,
   type AttentionKind,
+  type DeepLabV3Options,
   type BackboneName,
   type RecipeName,
   type SsdLiteOptions,
@@ -161,6 +163,82 @@ function ssdSection(out: string[]): void {
   out.push('');
 }
 
+interface SegRow {
+  readonly label: string;
+  readonly dataset: 'Pascal VOC' | 'Cityscapes';
+  readonly opts: DeepLabV3Options;
+  readonly params: string;
+  /** PyTorch's count of the same model (tools/torch-counts/deeplabv3.py). */
+  readonly torch: number;
+}
+
+/** The README's segmentation tables: Pascal VOC 2012 val (OS 16 and 8), Cityscapes val (OS 8). */
+const SEG_ROWS: SegRow[] = (
+  [
+    ['Pascal VOC', 16, 21],
+    ['Pascal VOC', 8, 21],
+    ['Cityscapes', 8, 19],
+  ] as const
+).flatMap(([dataset, outputStride, classes]) =>
+  (
+    [
+      // PyTorch's params with 21 and with 19 classes (test-data/deeplabv3-counts.json)
+      ['MobileNetV2', 'none', '4.5', 4523541, 4523027],
+      ['MobileNetV2 + SE', 'se', '4.9', 4906877, 4906363],
+      ['MobileNetV2 + CBAM', 'cbam', '4.9', 4908477, 4907963],
+      ['MobileNetV2 + CA', 'ca', '5.0', 4969317, 4968803],
+    ] as const
+  ).map(([label, kind, params, torch21, torch19]) => ({
+    label,
+    dataset,
+    opts: { outputStride, classes, ...(kind === 'none' ? {} : { attention: { kind } }) },
+    params,
+    torch: classes === 21 ? torch21 : torch19,
+  })),
+);
+
+function segSection(out: string[]): void {
+  out.push('## Coordinate Attention: DeepLabV3 segmentation (README segmentation tables)');
+  out.push('');
+  out.push(
+    '`coordattn report deeplabv3 --backbone mobilenetv2 --attention KIND --output-stride 16|8`: MobileNetV2',
+  );
+  out.push(
+    'features 0–17 (no last 1×1 conv; dilated from the stage where the stride reaches the output stride),',
+  );
+  out.push(
+    "torchvision's ASPP (256 channels, rates 6/12/18 at OS 16, 12/24/36 at OS 8, image pooling, 1×1 projection",
+  );
+  out.push(
+    "+ BN + ReLU + dropout) and a 1×1 classifier, then bilinear upsampling — the MobileNetV2 paper's DeepLabV3",
+  );
+  out.push("(no 3×3 conv after ASPP, which torchvision's DeepLabHead adds: 5.11M). The authors released no");
+  out.push(
+    'segmentation code (their pointer, SPNet, has neither MobileNetV2 nor DeepLabV3), so "PyTorch" is the',
+  );
+  out.push(
+    "count of this model built from torchvision's parts and the authors' CoordAtt (tools/torch-counts/deeplabv3.py).",
+  );
+  out.push(
+    'Attention at the ca-paper position, recipe `ca-paper`. Params do not depend on the output stride; MACs',
+  );
+  out.push("(conv + linear, decimal) at 513 × 513 for every row, equal to PyTorch's count.");
+  out.push('');
+  out.push(
+    '| model | dataset (classes) | OS | params (printed) | params (ours) | | exact params | PyTorch | MACs (513²) |',
+  );
+  out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of SEG_ROWS) {
+    const r = buildReport(buildSegmenter('deeplabv3', row.opts), { preset: 'paper' });
+    const p = roundLike(r.totals.params, 1e6, row.params);
+    const torch = `${int(row.torch)} ${r.totals.params === row.torch ? '✓' : '✗'}`;
+    out.push(
+      `| ${row.label} | ${row.dataset} (${row.opts.classes}) | ${row.opts.outputStride} | ${row.params}M | ${p}M | ${mark(p, row.params)} | ${int(r.totals.params)} | ${torch} | ${int(r.totals.macs)} |`,
+    );
+  }
+  out.push('');
+}
+
 export function reproduce(): string {
   const out: string[] = [];
   out.push('# Paper reproduction');
@@ -241,6 +319,7 @@ export function reproduce(): string {
   }
   out.push('');
   ssdSection(out);
+  segSection(out);
   out.push('## ECA-Net (Wang et al., CVPR 2020), Table 3');
   out.push('');
   out.push(

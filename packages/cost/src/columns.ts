@@ -25,7 +25,8 @@ export const COLUMN_DOCS: Columns<string> = {
   normOps: 'batch-norm at inference: 2 per element (running statistics folded into one scale and one shift)',
   elementwise: 'add / sub / mul / div / scale / offset: one operation per (broadcast) output element',
   activations: 'sigmoid, hard-sigmoid, hard-swish, swish: one evaluation per element',
-  reductions: 'input elements read by average pools and mean reductions',
+  reductions:
+    'input elements read by average pools, mean reductions and bilinear resize (4 per output element)',
   comparisons:
     'relu (1 per element), relu6 (2: clamp at 0 and 6), clip (1 per bound set), max pools and max reductions (1 per read)',
 };

@@ -37,6 +37,7 @@ interface Probe {
   numelIn: number;
   ptflops: { module: number; functional: Record<string, number>; total: number };
   fvcore: { total: number; unsupportedOps: Record<string, number> };
+  thop: { total: number };
 }
 const TOOLS = JSON.parse(readFileSync(new URL('../test-data/tool-counts.json', import.meta.url), 'utf8')) as {
   tools: Record<string, { commit: string }>;
@@ -177,7 +178,7 @@ describe('per-module counts where the module paths are torchvision’s', () => {
   });
 });
 
-describe('probes: one module at a time ([N, 8, 6, 4]), as ptflops and fvcore see it', () => {
+describe('probes: one module at a time ([N, 8, 6, 4]), as ptflops, fvcore and thop see it', () => {
   const PROBES: Record<string, (b: GraphBuilder, x: ReturnType<GraphBuilder['input']>) => void> = {};
   const act =
     (fn: ActivationName, inplace = false) =>
@@ -199,6 +200,24 @@ describe('probes: one module at a time ([N, 8, 6, 4]), as ptflops and fvcore see
   PROBES['AdaptiveMaxPool2d(1)'] = (b, x) => b.output(b.op('global_max_pool', x, {}, { name: 'm' }));
   PROBES['Dropout(inplace=True)'] = (b, x) =>
     b.output(b.op('dropout', x, { p: 0.2 }, { name: 'm', provenance: { inplace: true } }));
+  PROBES['F.interpolate(bilinear, 9x5)'] = (b, x) =>
+    b.output(
+      b.op(
+        'resize',
+        x,
+        { size: [9, 5] },
+        { name: 'm.interpolate', provenance: { call: 'functional', torchType: 'interpolate' } },
+      ),
+    );
+  PROBES['Upsample(bilinear, 9x5)'] = (b, x) =>
+    b.output(
+      b.op(
+        'resize',
+        x,
+        { size: [9, 5] },
+        { name: 'm', provenance: { call: 'module', torchType: 'Upsample' } },
+      ),
+    );
 
   const probeCases = Object.entries(PROBES).flatMap(([name, build]) =>
     [1, 2].map((batch) => ({ name, batch, build })),
@@ -214,6 +233,7 @@ describe('probes: one module at a time ([N, 8, 6, 4]), as ptflops and fvcore see
     expect(total(a, 'ptflops-modules'), 'ptflops-modules').toBe(want.ptflops.module / batch);
     expect(total(a, 'fvcore'), 'fvcore').toBe(want.fvcore.total);
     expect(fvcoreSkippedOps(a.layers), 'fvcore unsupported').toEqual(want.fvcore.unsupportedOps);
+    expect(total(a, 'thop'), 'thop').toBe(want.thop.total);
   });
 });
 

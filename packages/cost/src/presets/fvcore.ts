@@ -108,6 +108,7 @@ const MODULE_ATEN: Readonly<Record<string, readonly string[]>> = {
   Dropout: ['dropout'],
   Flatten: ['flatten'],
   Identity: [],
+  Upsample: ['upsample_bilinear2d'], // mode='bilinear' (the only resize mode)
   StochasticDepth: [], // torchvision: returns its input in eval mode
   // The CA code's hand-written modules (coordatt.py, inplace=True by default):
   // h_sigmoid: self.relu(x + 3) / 6; h_swish: x * self.sigmoid(x).
@@ -116,7 +117,11 @@ const MODULE_ATEN: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** Functional / tensor names whose aten op has another name. */
-const CALL_ATEN: Readonly<Record<string, string>> = { split: 'split_with_sizes', relu6: 'hardtanh' };
+const CALL_ATEN: Readonly<Record<string, string>> = {
+  split: 'split_with_sizes',
+  relu6: 'hardtanh',
+  interpolate: 'upsample_bilinear2d', // mode='bilinear' (the only resize mode)
+};
 
 /**
  * The aten ops torch.jit.trace records for one node, from its provenance: the module's (or the
@@ -161,7 +166,7 @@ export const fvcore: Preset = {
   unit: 'MACs',
   scale: 'decimal',
   definition:
-    'Conv and linear multiply-accumulates (bias ignored) + batch-norm at inference (2·numel affine, 1·numel otherwise) + adaptive_avg_pool2d (1 per input element); every other op counts 0.',
+    'Conv and linear multiply-accumulates (bias ignored) + batch-norm at inference (2·numel affine, 1·numel otherwise) + adaptive_avg_pool2d (1 per input element) + upsample_bilinear2d (4 per output element); every other op counts 0.',
   assumptions: [
     'ops fvcore does not handle (mul, add, sub, div, sigmoid, hardswish, hardtanh/ReLU6, mean, max_pool2d, avg_pool2d) count 0, as fvcore does after warning',
     'ops fvcore ignores by design (clamp, slice, cat, permute, reshape, ...) count 0',
@@ -201,6 +206,8 @@ export const fvcore: Preset = {
           return value({ reductions: numel(l.inputShapes[0]) }, 'adaptive_avg_pool2d: 1·numel(input)');
         }
         return ZERO_VALUE(`${l.op} as ${l.provenance.torchType}: unsupported → 0 (warned)`);
+      case 'resize':
+        return value({ reductions: c.reductions }, 'resize: aten::upsample_bilinear2d 4·numel(out)');
       default:
         return ZERO_VALUE(`${l.op}: 0 (ignored or unsupported)`);
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder, attention, type Graph } from '@coordattn/ir';
 import { analyze, evaluate } from '../analyze.js';
 import { compare } from '../compare.js';
-import { applyPreset, PRESET_NAMES, PRESETS, getPreset } from './index.js';
+import { applyPreset, PRESET_NAMES, PRESETS, getPreset, presetNotes } from './index.js';
 
 /** torchvision-style SE on 1×576×14×14, squeeze 144 (counting-conventions.md §2.3). */
 function seBlock(): Graph {
@@ -75,6 +75,49 @@ describe('preset registry', () => {
   });
   it('unknown preset → E_UNKNOWN_NAME', () => {
     expect(() => getPreset('thop-0.1')).toThrow(/E_UNKNOWN_NAME at preset: unknown preset 'thop-0.1'/);
+  });
+});
+
+describe('presets on resize (bilinear F.interpolate / nn.Upsample)', () => {
+  // x [2,8,3,5] → resize to 6×7: numel(out) = 2·8·6·7 = 672, one sample 336.
+  function resized(provenance?: { call: 'module' | 'functional'; torchType: string }): Graph {
+    const b = new GraphBuilder();
+    const x = b.input('x', [2, 8, 3, 5]);
+    b.output(b.op('resize', x, { size: [6, 7] }, { name: 'up', provenance }));
+    return b.build();
+  }
+  const each = (g: Graph) =>
+    Object.fromEntries(PRESET_NAMES.map((p) => [p, applyPreset(analyze(g), p).value.evaluateInt()]));
+
+  it('F.interpolate (default provenance): fvcore 4·numel(out), ptflops N·C·prod(size), others 0', () => {
+    expect(evaluate(analyze(resized())).totals.reductions).toBe(4 * 672);
+    // fvcore: aten::upsample_bilinear2d elementwise_flop_counter(0, 4); ptflops:
+    // _interpolate_functional_flops_hook prod(size)·N·C, not divided by the batch; thop and
+    // ptflops-modules see modules only; FlopCounterMode and the paper count conv/linear only.
+    expect(each(resized())).toEqual({
+      paper: 0,
+      'thop-2019': 0,
+      thop: 0,
+      fvcore: 4 * 672,
+      ptflops: 672,
+      'ptflops-modules': 0,
+      'torch-flop-counter': 0,
+      full: 0,
+    });
+  });
+
+  it('nn.Upsample module: thop count_upsample 11·numel(out); ptflops hook C·H·W ÷ batch + F.interpolate', () => {
+    const v = each(resized({ call: 'module', torchType: 'Upsample' }));
+    expect(v.thop).toBe(11 * 672);
+    expect(v['thop-2019']).toBe(0); // no upsample rule in the 2019 thop
+    expect(v.fvcore).toBe(4 * 672);
+    // upsample_flops_counter_hook: output[0] → 8·6·7 = 336, averaged over the batch of 2: 168
+    expect(v['ptflops-modules']).toBe(168);
+    expect(v.ptflops).toBe(168 + 672);
+  });
+
+  it('fvcore lists no skipped op for it', () => {
+    expect(presetNotes(analyze(resized()), 'fvcore')).toEqual(['fvcore skips no op of this graph']);
   });
 });
 

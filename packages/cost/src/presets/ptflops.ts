@@ -97,6 +97,11 @@ function moduleValue(l: LayerCost): PresetLayerValue | 'functional' {
   if (RELU_MODULES.has(t)) return value(mainColumn(l), `${t} module: numel(out)`);
   if (CUSTOM_RELU6.has(t)) return value(mainColumn(l), `${t} (custom): its inner ReLU6 module, numel(out)`);
   if (t === 'SiLU') return 'functional';
+  if (t === 'Upsample' && l.op === 'resize') {
+    // upsample_flops_counter_hook counts output[0] (one sample, C·H·W), and its forward calls the
+    // patched F.interpolate (added in moduleCall).
+    return value({ other: numel(l.outputShapes[0]).div(l.outputShapes[0][0]) }, 'Upsample module: C·Ho·Wo');
+  }
   if (POOL_MODULES.has(t)) {
     const reads = numel(l.inputShapes[0]);
     const key = c.comparisons.terms.length > 0 ? 'comparisons' : 'reductions';
@@ -116,6 +121,9 @@ function functionalValue(l: LayerCost): PresetLayerValue {
     return value({ [key]: numel(l.inputShapes[0]) }, `F.${t} (patched functional): numel(input)`);
   }
   if (t === 'linear') return value({ macs: c.macs, biasAdds: c.biasAdds }, 'F.linear: MACs + bias');
+  if (t === 'interpolate' && l.op === 'resize') {
+    return value({ other: numel(l.outputShapes[0]) }, 'F.interpolate (patched functional): N·C·prod(size)');
+  }
   if (F_ARITH.has(t) && c.elementwise.terms.length > 0) {
     return value({ elementwise: c.elementwise }, `torch.${t.replace(/^torch\./, '')}: broadcast numel`);
   }
@@ -138,6 +146,10 @@ function moduleCall(l: LayerCost, ctx: PresetContext, countFunctional: boolean):
   }
   if (v.value.terms.length === 0) return v;
   const hook = perSample(v, ctx);
+  if (countFunctional && l.provenance.torchType === 'Upsample') {
+    const d = (hook.contributions.other ?? numel(l.outputShapes[0])).add(numel(l.outputShapes[0]));
+    return value({ other: d }, `${hook.rule} + F.interpolate inside its forward: N·C·Ho·Wo, undivided`);
+  }
   const fn = MODULE_CALLS_PATCHED[l.provenance.torchType];
   if (!countFunctional || fn === undefined) return hook;
   // F.<fn> counts numel(input) again, into the total, not divided by the batch.
@@ -157,7 +169,7 @@ function makePtflops(countFunctional: boolean): Preset {
     unit: 'MACs',
     scale: 'decimal',
     definition: countFunctional
-      ? 'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules numel(out), pool modules numel(input), all per sample; plus, undivided by the batch, the patched F.relu/silu/... numel and F.*pool* numel(input) (again for nn.ReLU and pool modules, whose forward calls them) and torch.mul/add broadcast numel; sigmoid, hard-swish modules and the * and + operators count 0.'
+      ? 'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules numel(out), pool modules numel(input), all per sample; plus, undivided by the batch, the patched F.relu/silu/... numel and F.*pool* numel(input) (again for nn.ReLU and pool modules, whose forward calls them), torch.mul/add broadcast numel and F.interpolate numel(out); sigmoid, hard-swish modules and the * and + operators count 0.'
       : 'Conv and linear MACs + 1 per output element for bias, batch-norm 2·numel, ReLU/ReLU6 modules numel(out), pool modules numel(input), per sample (divided by the batch); functional and tensor calls (F.silu, F.adaptive_avg_pool2d, torch.mul, ...) and modules without a hook (SiLU, sigmoid, hard-swish) count 0.',
     assumptions: countFunctional
       ? [

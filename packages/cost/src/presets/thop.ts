@@ -66,6 +66,9 @@ function thopCall(l: LayerCost): PresetLayerValue {
     );
   }
   if (AVG_POOL.has(t)) return value({ other: out }, `${t}: count_avgpool numel(out)`);
+  // nn.Upsample (mode 'bilinear'); F.interpolate, a functional call, is not seen (0 above).
+  if (t === 'Upsample' && l.op === 'resize')
+    return value({ other: out.mul(11) }, 'Upsample: count_upsample, bilinear 11·numel(out)');
   if (ZERO.has(t)) return ZERO_VALUE(`${t}: registered, 0`);
   return ZERO_VALUE(`${t}: no rule → 0`);
 }
@@ -78,7 +81,7 @@ export const thop: Preset = {
   unit: 'MACs',
   scale: 'decimal',
   definition:
-    'Conv and linear multiply-accumulates (bias ignored) + batch-norm 4·numel (2·numel ×2 when affine) + AdaptiveAvgPool (prod(in/out spatial) + 1)·numel(out) + AvgPool numel(out), over every module call; ReLU, ReLU6, max pools, dropout, modules without a rule (sigmoid, SiLU, hard-swish, custom) and every functional or tensor op count 0.',
+    'Conv and linear multiply-accumulates (bias ignored) + batch-norm 4·numel (2·numel ×2 when affine) + AdaptiveAvgPool (prod(in/out spatial) + 1)·numel(out) + AvgPool numel(out) + nn.Upsample (bilinear) 11·numel(out), over every module call; ReLU, ReLU6, max pools, dropout, modules without a rule (sigmoid, SiLU, hard-swish, custom) and every functional or tensor op (F.interpolate too) count 0.',
   assumptions: [
     'only module calls are counted (forward hooks); F.*, torch.* and tensor operators cost 0',
     'each call of a module object is added (thop 0.1.1 accumulates total_ops)',

@@ -32,6 +32,7 @@ import {
   globalMaxPoolRule,
   maxPool2dRule,
 } from './pools.js';
+import { resizeRule } from './resize.js';
 import type { CostRule } from './types.js';
 
 /** The mapped type makes a missing op a compile error; the runtime check below covers the rest. */
@@ -61,6 +62,7 @@ export const RULES: { readonly [K in OpName]: CostRule<K> } = {
   relu: reluRule,
   relu6: relu6Rule,
   reshape: reshapeRule,
+  resize: resizeRule,
   scale: scaleRule,
   sigmoid: sigmoidRule,
   slice: sliceRule,

@@ -34,7 +34,9 @@ export interface ConvSpec {
   readonly out: number;
   readonly kernel: number;
   readonly stride?: number;
-  /** Default (kernel - 1) / 2, as torchvision's `Conv2dNormActivation`. */
+  /** Default 1. */
+  readonly dilation?: number;
+  /** Default (kernel - 1) / 2 · dilation, as torchvision's `Conv2dNormActivation`. */
   readonly padding?: number;
   readonly groups?: number;
   readonly bias?: boolean;
@@ -49,7 +51,8 @@ export function conv(b: GraphBuilder, x: Value, name: string, s: ConvSpec): Valu
       outChannels: s.out,
       kernel: s.kernel,
       stride: s.stride ?? 1,
-      padding: s.padding ?? Math.floor((s.kernel - 1) / 2),
+      padding: s.padding ?? Math.floor((s.kernel - 1) / 2) * (s.dilation ?? 1),
+      ...(s.dilation !== undefined && s.dilation !== 1 ? { dilation: s.dilation } : {}),
       groups: s.groups ?? 1,
       bias: s.bias ?? false,
     },

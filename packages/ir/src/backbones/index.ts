@@ -49,6 +49,18 @@ export {
   type SsdLiteCode,
   type SsdLiteOptions,
 } from './ssdlite.js';
+export {
+  buildSegmenter,
+  DEEPLABV3_BACKBONES,
+  DEEPLABV3_OUTPUT_STRIDES,
+  DEEPLABV3_RATES,
+  resolveDeepLabV3Options,
+  SEGMENTER_NAMES,
+  type DeepLabV3Backbone,
+  type DeepLabV3Options,
+  type DeepLabV3OutputStride,
+  type SegmenterName,
+} from './deeplabv3.js';
 export { MOBILENETV2_SETTINGS } from './mobilenetv2.js';
 export { MOBILENEXT_SETTINGS } from './mobilenext.js';
 export { EFFICIENTNET_B0_SETTINGS } from './efficientnet.js';

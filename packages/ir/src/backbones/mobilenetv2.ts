@@ -68,6 +68,50 @@ export function buildMobileNetV2(b: GraphBuilder, input: Value, r: ResolvedBackb
   return b.op('linear', x, { outFeatures: r.classes }, { name: 'classifier.1' });
 }
 
+/**
+ * `features.0-17` (no last 1×1 conv) for a dense-prediction head at output stride 8 or 16, DeepLab's
+ * rule (torchvision ResNet's `replace_stride_with_dilation`, the common DeepLabV3-MobileNetV2 code):
+ * from the stage where the stride reaches `outputStride`, the stage's stride becomes 1 and the
+ * dilation of the depthwise 3×3 convs doubles (padding = dilation); the stage's first block keeps
+ * the previous dilation. Block i is named `name(i)`.
+ */
+export function buildMobileNetV2Features(
+  b: GraphBuilder,
+  input: Value,
+  r: ResolvedBackboneOptions,
+  outputStride: 8 | 16,
+  name: (i: number) => string,
+): Value {
+  const { ch } = channelRule(r);
+  let x = convNormAct(b, input, name(0), { out: ch(32), kernel: 3, stride: 2, act: 'relu6' });
+  let idx = 1;
+  let current = 2;
+  let dilation = 1;
+  MOBILENETV2_SETTINGS.forEach(([t, c, n, s], row) => {
+    const previous = dilation;
+    let stride = s;
+    if (current === outputStride) {
+      stride = 1;
+      dilation *= s;
+    } else {
+      current *= s;
+    }
+    const oup = ch(c);
+    for (let i = 0; i < n; i++) {
+      const spec = {
+        oup,
+        stride: i === 0 ? stride : 1,
+        t,
+        stage: row + 1,
+        c,
+        dilation: i === 0 ? previous : dilation,
+      };
+      x = b.scope(name(idx++), () => invertedResidual(b, x, r, spec));
+    }
+  });
+  return x;
+}
+
 /** Global pooling + flatten, written as each reference code writes it (RecipeBase.pool). */
 function head(b: GraphBuilder, x: Value, pool: RecipeBase['pool']): Value {
   switch (pool) {
@@ -102,6 +146,8 @@ interface IRSpec {
   readonly stage: number;
   /** The setting row's c before width scaling (ECA's k rule). */
   readonly c: number;
+  /** Of the depthwise 3×3 conv (default 1; DeepLabV3's dilated stages). */
+  readonly dilation?: number;
 }
 
 /** torchvision `InvertedResidual`; returns the block output. */
@@ -117,6 +163,7 @@ function invertedResidual(b: GraphBuilder, x: Value, r: ResolvedBackboneOptions,
       out: hidden,
       kernel: 3,
       stride: s.stride,
+      ...(s.dilation !== undefined && s.dilation !== 1 ? { dilation: s.dilation } : {}),
       groups: hidden,
       act: 'relu6',
     });

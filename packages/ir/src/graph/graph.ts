@@ -78,6 +78,7 @@ export const DEFAULT_TORCH: Record<OpName, { torchType: string; call: Provenance
   relu: { torchType: 'ReLU', call: 'module' },
   relu6: { torchType: 'ReLU6', call: 'module' },
   reshape: { torchType: 'reshape', call: 'tensor' },
+  resize: { torchType: 'interpolate', call: 'functional' },
   scale: { torchType: 'mul', call: 'tensor' },
   sigmoid: { torchType: 'Sigmoid', call: 'module' },
   slice: { torchType: 'slice', call: 'tensor' },

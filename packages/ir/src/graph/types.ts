@@ -25,6 +25,7 @@ export type Trait =
   | 'movement' // concat / split / permute / reshape: moves data, no arithmetic
   | 'broadcast' // binary op with numpy broadcasting
   | 'identity' // no effect at inference (dropout, identity)
+  | 'resample' // interpolation: each output a weighted sum of nearby inputs (resize)
   | 'multi-output';
 
 /** Where a node comes from in the reference PyTorch code. Tracer-based counters count by these. */

@@ -14,6 +14,7 @@ import {
   globalMaxPool,
   maxPool2d,
 } from './pools.js';
+import { resize } from './resize.js';
 import type { OpDef } from './types.js';
 
 export const OPS = {
@@ -42,6 +43,7 @@ export const OPS = {
   relu,
   relu6,
   reshape,
+  resize,
   scale,
   sigmoid,
   slice,

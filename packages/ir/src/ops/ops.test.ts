@@ -113,6 +113,13 @@ const SAMPLES: Record<OpName, Sample[]> = {
   relu: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   relu6: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   reshape: [S([[2, 'C']], { shape: [2, 'C', 1, 1] }, '[2,C,1,1]')],
+  resize: [
+    S([[1, 4, 5, 7]], { size: [9, 13] }, '[1,4,9,13]'),
+    // ASPP's pooling branch: 1 × 1 back to the feature size, given symbolically
+    S([[2, 'C', 1, 1]], { size: ['H', 'W'], mode: 'bilinear' }, '[2,C,H,W]'),
+    // downsampling is allowed too
+    S([[1, 3, 'H', 'W']], { size: [2, 3] }, '[1,3,2,3]'),
+  ],
   scale: [S([[1, 4, 2, 3]], { factor: 0.5 }, '[1,4,2,3]')],
   sigmoid: [S([[1, 4, 2, 3]], {}, '[1,4,2,3]')],
   slice: [
@@ -265,6 +272,11 @@ const ERRORS: [OpName, Sample['inputs'], Record<string, unknown>, string][] = [
   ['slice', [[1, 8, 5, 9]], { axis: 2, start: 0, end: 2, step: 0 }, 'E_ATTR at n.attrs.step'],
   ['slice', [[1, 8, 5, 9]], { axis: 2, start: -1, end: 2 }, 'E_ATTR at n.attrs.start'],
   ['avg_pool2d', [[1, 8, 5, 9]], { kernel: 2, countIncludePad: 'no' }, 'E_ATTR at n.attrs.countIncludePad'],
+  ['resize', [[1, 8, 5, 9]], {}, "E_ATTR at n.attrs.size: missing required attribute for op 'resize'"],
+  ['resize', [[1, 8, 5, 9]], { size: [0, 4] }, 'E_ATTR at n.attrs.size.0: expected an integer >= 1, got 0'],
+  ['resize', [[1, 8, 5, 9]], { size: [4] }, 'E_ATTR at n.attrs.size'],
+  ['resize', [[1, 8, 5, 9]], { size: [4, 4], mode: 'nearest' }, 'E_ATTR at n.attrs.mode'],
+  ['resize', [[8, 5, 9]], { size: [4, 4] }, 'E_SHAPE at n: input must have rank 4: [8,5,9]'],
   [
     'max_pool2d',
     [[1, 8, 5, 9]],

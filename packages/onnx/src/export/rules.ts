@@ -30,6 +30,8 @@
  * | channel_reduce     | ReduceMean / ReduceMax(axes [1], keepdims 1)                                               |
  * | max_pool2d         | MaxPool(kernel_shape, strides, pads; ceil mode as extra right padding)                     |
  * | avg_pool2d         | AveragePool(kernel_shape, strides, pads, ceil_mode, count_include_pad; see windowAttrs)    |
+ * | resize             | Resize(x, '', '', sizes; mode linear, half_pixel); sizes `<path>.sizes` [N,C,Ho,Wo], or    |
+ * |                    | Concat(Shape(x)[0:2], `<path>.hw`) when N or C is a symbol                                  |
  */
 import { CoordattnError, type OpName } from '@coordattn/ir';
 import { concreteAttrs, type ConcreteAttrs } from '@coordattn/reference';
@@ -244,6 +246,24 @@ export const EXPORT_RULES: ExportRules = {
     c.emit('Clip', [c.x[0], c.floatConst('min', [], [0]), c.floatConst('max', [], [6])], [c.y[0]]),
   // The target shape may hold the batch symbol: read it from the (validated) output shape.
   reshape: (c) => reshapeTo(c, c.x[0], c.inShapes[0], c.y[0], c.outShapes[0]),
+  resize: (c, attrs) => {
+    const a = attrs();
+    const [n, ch] = c.inShapes[0];
+    let sizes: string;
+    if (typeof n === 'number' && typeof ch === 'number') {
+      sizes = c.int64Const('sizes', [n, ch, a.size[0], a.size[1]]);
+    } else {
+      const nc = c.tmp('shape');
+      c.emit('Shape', [c.x[0]], [nc], { start: attr.int(0), end: attr.int(2) }, 'shape');
+      sizes = c.tmp('sizes');
+      c.emit('Concat', [nc, c.int64Const('hw', a.size)], [sizes], { axis: attr.int(0) }, 'sizes');
+    }
+    // half_pixel with linear: PyTorch's bilinear align_corners=False (negative coordinates clamp).
+    c.emit('Resize', [c.x[0], '', '', sizes], [c.y[0]], {
+      mode: attr.string('linear'),
+      coordinate_transformation_mode: attr.string('half_pixel'),
+    });
+  },
   scale: (c, attrs) => c.emit('Mul', [c.x[0], c.floatConst('factor', [], [attrs().factor])], [c.y[0]]),
   sigmoid: unary('Sigmoid'),
   slice: (c, attrs) => {

@@ -948,6 +948,68 @@ const pad: Converter = (c, n, ins) => {
 
 const passThrough: Converter = (c, n, ins) => [need(n, ins, 0)];
 
+/** An optional input left out: no name, or an empty tensor (opset 11–12 exports). */
+function absent(v: Val | undefined): boolean {
+  return v === undefined || numel(valShape(v).map((d) => d.toInt() ?? 1)) === 0;
+}
+
+/**
+ * Resize (opset 11+) → `resize`: mode `linear` on the two spatial axes of an NCHW input with
+ * coordinate_transformation_mode `half_pixel` (PyTorch's bilinear align_corners=False), or
+ * `pytorch_half_pixel` (what torch.onnx writes for it; the same unless an output size is 1). The
+ * output size comes from `sizes`, or from `scales` [1, 1, sh, sw] when H·sh and W·sw are integers.
+ */
+const resizeOp: Converter = (c, n, ins) => {
+  if (c.opset < 11) throw unsupported(n, `Resize of opset ${c.opset}`, 'opset 11 or later');
+  const x = dyn(c, n, need(n, ins, 0), 'input 0');
+  const s = shapeOf(x);
+  if (s.length !== 4) throw unsupported(n, `Resize of a rank-${s.length} input`, 'an NCHW (rank 4) input');
+  const mode = attrString(n, 'mode', 'nearest');
+  if (mode !== 'linear') throw unsupported(n, `attribute mode '${mode}'`, "mode 'linear' (bilinear)");
+  const ctm = attrString(n, 'coordinate_transformation_mode', 'half_pixel');
+  if (ctm !== 'half_pixel' && ctm !== 'pytorch_half_pixel') {
+    throw unsupported(
+      n,
+      `attribute coordinate_transformation_mode '${ctm}'`,
+      "'half_pixel' or 'pytorch_half_pixel' (PyTorch's align_corners=False)",
+    );
+  }
+  if (attrInt(n, 'exclude_outside', 0) !== 0) throw unsupported(n, 'attribute exclude_outside 1', '0');
+  if (attrInt(n, 'antialias', 0) !== 0) throw unsupported(n, 'attribute antialias 1', '0');
+  if (attr(n, 'axes') !== undefined) throw unsupported(n, 'attribute axes', 'sizes or scales for all 4 axes');
+  let size: Dim[];
+  if (!absent(ins[3])) {
+    const v = ins[3]!;
+    if (v.kind !== 'int') throw unsupported(n, 'sizes that are not constant', 'constant (or folded) sizes');
+    size = [...v.data];
+  } else if (!absent(ins[2])) {
+    const sc = Array.from(floatConst(n, ins[2], 'scales').data);
+    if (sc.length !== 4) throw unsupported(n, `${sc.length} scales`, '4 (N, C, H, W)');
+    size = s.map((d, i) => d.mul(Dim.const(sc[i])));
+    if (size.some((d, i) => !d.isIntegerValued() || (i < 2 && !d.equals(s[i]))))
+      throw unsupported(
+        n,
+        `scales [${sc.join(', ')}] of [${s.join(',')}]`,
+        'scales 1, 1 and integer output sizes',
+      );
+  } else {
+    throw new CoordattnError('E_ONNX', 'Resize needs scales or sizes', { path: where(n) });
+  }
+  if (size.length !== 4) throw unsupported(n, `${size.length} sizes`, '4 (N, C, H, W)');
+  if (!size[0].equals(s[0]) || !size[1].equals(s[1]))
+    throw unsupported(n, 'a Resize of the batch or channel axis', 'N and C kept');
+  const [ho, wo] = [size[2], size[3]];
+  const one = (d: Dim): boolean => d.toInt() === 1;
+  if (ctm === 'pytorch_half_pixel' && ((one(ho) && !one(s[2])) || (one(wo) && !one(s[3])))) {
+    throw unsupported(
+      n,
+      "attribute coordinate_transformation_mode 'pytorch_half_pixel' with an output size of 1",
+      "'half_pixel'",
+    );
+  }
+  return [node(c, n, 'resize', [x], { size: [ho, wo] })];
+};
+
 const dropout: Converter = (c, n, ins) => {
   if (n.outputs.filter((o) => o !== '').length > 1) throw unsupported(n, 'Dropout with a mask output');
   return [need(n, ins, 0)];
@@ -984,6 +1046,7 @@ export const CONVERTERS: Readonly<Record<string, Converter>> = {
   ReduceMean: reduce('mean'),
   Relu: unary('relu'),
   Reshape: reshape,
+  Resize: resizeOp,
   Shape: shape,
   Sigmoid: unary('sigmoid'),
   Slice: slice,

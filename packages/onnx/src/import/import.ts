@@ -354,6 +354,7 @@ const FUNCTIONAL = new Set([
   'reshape',
   'flatten',
   'channel_reduce',
+  'resize',
 ]);
 
 function toTensor(w: WeightData): Tensor {

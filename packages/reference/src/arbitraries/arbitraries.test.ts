@@ -277,6 +277,23 @@ describe('reach of the cases of the ops the ONNX importer adds', () => {
       expect(seen, f).toContain(f);
   });
 
+  it('resize: up- and downsampling on each axis, from 1 × 1, mode spelled out and defaulted', () => {
+    const seen = new Set<string>();
+    for (const c of sample(opCase('resize'), 300)) {
+      const [x] = c.inputs;
+      const [ho, wo] = c.attrs.size as [number, number];
+      expect(x).toHaveLength(4);
+      if (ho > x[2]) seen.add('H up');
+      if (ho < x[2]) seen.add('H down');
+      if (wo > x[3]) seen.add('W up');
+      if (wo < x[3]) seen.add('W down');
+      if (x[2] === 1 && x[3] === 1) seen.add('from 1x1');
+      seen.add(c.attrs.mode === undefined ? 'mode default' : `mode ${String(c.attrs.mode)}`);
+    }
+    for (const f of ['H up', 'H down', 'W up', 'W down', 'from 1x1', 'mode default', 'mode bilinear'])
+      expect(seen, f).toContain(f);
+  });
+
   it('clip: both bounds, only min, only max (left out or null)', () => {
     const seen = new Set<string>();
     for (const c of sample(opCase('clip'), 200)) {

@@ -606,6 +606,12 @@ const SPECIFIC: Partial<Record<OpName, Family[]>> = {
   ],
   permute: [notAPermutation],
   reshape: [reshapeCount],
+  resize: [
+    rank4,
+    badEnum('mode', ['nearest', 'linear', 'bicubic', 'Bilinear']),
+    (op) => withAttr(op, 'size', fc.constantFrom([0, 3], [3], [2, 2, 2], '4', 4, [-1, 2], [1.5, 2])),
+    (op) => withoutAttr(op, 'size', true),
+  ],
   offset: [
     (op) => withoutAttr(op, 'value', true),
     (op) => withAttr(op, 'value', fc.constantFrom('3', null, [1])),

@@ -2,7 +2,7 @@
  * Valid cases per op, derived from each op's constraints in @coordattn/ir (ranks, divisibility by
  * groups, positive output sizes, pooling padding ≤ kernel / 2, odd channel_conv1d kernels, split
  * sizes summing to the axis, slices starting inside the axis, ordered clip bounds, permutations,
- * reshape element counts, broadcasting), so that no case is filtered away. Attribute spellings vary
+ * reshape element counts, broadcasting, resize sizes ≥ 1), so that no case is filtered away. Attribute spellings vary
  * too: bare numbers for square pairs, defaults left out. A case may say how its inputs' values are
  * drawn (`inputData`: div's denominators keep away from 0).
  */
@@ -436,6 +436,26 @@ const flatten: Gen = (l) =>
     ),
   );
 
+/**
+ * resize: NCHW input (sometimes 1 × 1, a broadcast) to a size up to twice the largest spatial limit,
+ * so both up- and downsampling occur; `mode` spelled out or defaulted.
+ */
+const resize: Gen = (l) =>
+  fc
+    .record({
+      s: fc.oneof(
+        nchw(l),
+        fc.tuple(batch(l), channels(l)).map(([n, c]) => [n, c, 1, 1]),
+      ),
+      ho: int(1, 2 * l.maxSpatial),
+      wo: int(1, 2 * l.maxSpatial),
+      explicit: fc.boolean(),
+    })
+    .map((r): Body => ({
+      inputs: [r.s],
+      attrs: { size: [r.ho, r.wo], ...(r.explicit ? { mode: 'bilinear' } : {}) },
+    }));
+
 // ---- registry -------------------------------------------------------------------------------
 
 const activation = Object.fromEntries(
@@ -464,6 +484,7 @@ const GENERATORS: Record<OpName, Gen> = {
   offset,
   permute,
   reshape,
+  resize,
   scale,
   slice,
   split,

@@ -279,6 +279,18 @@ const MOVES: readonly Move[] = [
     },
   },
   {
+    name: 'resize',
+    applies: (s) => s.length === 4,
+    emit(v, ch, ctx) {
+      const s = dimsOf(v);
+      // halve, keep, grow by a non-integer factor, or broadcast a 1 × 1 value up
+      const size = (d: number): number => ch.from([Math.max(1, d >> 1), d, d + 1 + (d >> 1), 3]);
+      const [ho, wo] = [size(s[2]), size(s[3])];
+      if (s[0] * s[1] * ho * wo > MAX_ELEMENTS) return fallback(v, ctx);
+      return [ctx.b.op('resize', v, { size: [ho, wo] }, { name: ctx.name })];
+    },
+  },
+  {
     name: 'concat',
     applies: (s) => 2 * numel(s) <= MAX_ELEMENTS,
     emit(v, ch, ctx) {

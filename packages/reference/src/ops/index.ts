@@ -19,6 +19,7 @@ import {
   globalMaxPool,
   maxPool2d,
 } from './pools.js';
+import { resize } from './resize.js';
 import type { ConcreteAttrs, RefKernel } from './types.js';
 
 export const REFERENCE_OPS: { readonly [K in OpName]: RefKernel<ConcreteAttrs<K>> } = {
@@ -47,6 +48,7 @@ export const REFERENCE_OPS: { readonly [K in OpName]: RefKernel<ConcreteAttrs<K>
   relu,
   relu6,
   reshape,
+  resize,
   scale,
   sigmoid,
   slice,
