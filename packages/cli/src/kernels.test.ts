@@ -105,7 +105,7 @@ describe('coordattn verify', () => {
     const r = await run(['verify', ...MODEL, '--modes', 'cpu']);
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/mobilenetv2 on cpu: \d+ kernels, 0 failed, end to end pass/);
-    expect(r.out).toMatch(/ca_pool_features_2_conv_attention_cat\s+│ ca_pool\s+│ 4\s+│ CPUKernel/);
+    expect(r.out).toMatch(/multi_reduce_features_2_conv_attention_cat\s+│ multi_reduce\s+│ 4\s+│ CPUKernel/);
     expect(r.out).toMatch(/PASS: 1 verification\(s\) on cpu/);
     expect(r.err).toMatch(/verify cpu: \d+\/\d+/);
   });
@@ -181,7 +181,7 @@ describe('--disable-pass', () => {
       '--modes',
       'cpu',
       '--disable-pass',
-      'fuse-gate,fuse-ca-pools',
+      'fuse-gate,fuse-reductions',
     ]);
     expect(off.code).toBe(0);
     const count = (s: string): number => Number(/on cpu: (\d+) kernels/.exec(s)![1]);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
-import { CoordattnError, type ErrorCode, type Graph } from '@coordattn/ir';
+import { CoordattnError, type Graph } from '@coordattn/ir';
 import {
   compile,
   EXPECTED_BACKEND,
@@ -18,13 +18,14 @@ import {
   MODES,
   PASS_NAMES,
   Runtime,
-  RuntimeError,
-  verifyCompiled,
+  verifyCompiledAsync,
   writeCompiledModule,
   type Compiled,
+  type KernelVerdict,
   type Mode,
   type PassSwitches,
   type ProgramData,
+  type RuntimeOptions,
   type VerifyResult,
 } from '@coordattn/codegen';
 import {
@@ -34,24 +35,58 @@ import {
   tensor,
   uniformTensor,
   writeNpy,
+  type Tensor,
   type Weights,
 } from '@coordattn/reference';
 import type { Io } from './commands.js';
 import { loadModel, type LoadedModel } from './model.js';
 import { modelFlags, MODEL_FLAG_NAMES, oneOf, positiveInt, str, type Flags } from './options.js';
 
-/** Runtime failures (mode unavailable, fallback, bad weights file) as user errors. */
-function userError<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof RuntimeError)
-      throw new CoordattnError(e.code as ErrorCode, e.message.replace(/^E_\w+: /, ''));
-    throw e;
-  }
+/**
+ * The CLI's modes: the runtime's three, plus `webasm-async` — the webasm kernels built in gpu.js
+ * asyncMode (`{ mode: 'webasm', async: true }`) and run with `runAsync`. Order: bench's row order.
+ */
+export const CLI_MODES = ['cpu', 'webasm', 'webasm-async', 'headlessgl'] as const;
+export type CliMode = (typeof CLI_MODES)[number];
+// Every runtime mode is a CLI mode (a new runtime mode fails to compile here until it is added).
+const _everyModeIsCli: readonly CliMode[] = MODES;
+
+/** The Runtime options of a CLI mode. */
+export function runtimeOptions(mode: CliMode): RuntimeOptions {
+  return mode === 'webasm-async' ? { mode: 'webasm', async: true } : { mode };
 }
 
-function seedOf(flags: Flags): number {
+/** The runtime mode a CLI mode builds its kernels for (webasm-async: webasm). */
+export function runtimeMode(mode: CliMode): Mode {
+  return runtimeOptions(mode).mode;
+}
+
+/** Whether a mode can run here; the reason when it cannot. */
+export function modeAvailability(mode: CliMode): { ok: true } | { ok: false; reason: string } {
+  if (mode === 'headlessgl') {
+    const gl = headlessGLAvailable();
+    return gl.ok ? { ok: true } : { ok: false, reason: gl.reason ?? 'headless GL is unavailable' };
+  }
+  if ((mode === 'webasm' || mode === 'webasm-async') && !('WebAssembly' in globalThis)) {
+    return { ok: false, reason: 'WebAssembly is not supported by this JavaScript engine' };
+  }
+  return { ok: true };
+}
+
+/** The random input tensors of a model: uniform in [-1, 1], seeded per input (as verify draws them). */
+export function seededInputs(graph: Graph, seed: number, run = 0): Record<string, Tensor> {
+  return Object.fromEntries(
+    graph.inputs.map((i, k) => [
+      i.name,
+      uniformTensor(
+        i.shape.map((d) => d.toInt()!),
+        seed * 1000 + run * 10 + k + 1,
+      ),
+    ]),
+  );
+}
+
+export function seedOf(flags: Flags): number {
   const s = str(flags, 'seed');
   if (s === undefined) return 0;
   const n = Number(s);
@@ -93,7 +128,7 @@ function passSwitches(flags: Flags): PassSwitches {
   return out;
 }
 
-function compileModel(graph: Graph, weights: Weights, flags: Flags): Compiled {
+export function compileModel(graph: Graph, weights: Weights, flags: Flags): Compiled {
   return compile(graph, weights, {
     passes: passSwitches(flags),
     ...(flags.debugKernels === true ? { debug: true } : {}),
@@ -177,12 +212,12 @@ function programOf(
         expected: 'a directory written by `coordattn compile --out DIR`',
       });
     }
-    if (program.format !== 'coordattn-program' || program.version !== 1) {
+    if (program.format !== 'coordattn-program' || program.version !== 2) {
       throw new CoordattnError('E_IO', 'program.json is not a coordattn program (format/version)', {
         path: `${target}/program.json`,
       });
     }
-    return { program, params: userError(() => loadWeightsFile(resolve(dir, 'weights.json'))) };
+    return { program, params: loadWeightsFile(resolve(dir, 'weights.json')) };
   }
   const m = loadModel(target, modelFlags(flags), io.cwd);
   const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
@@ -193,7 +228,7 @@ function programOf(
 }
 
 /** The requested mode; `auto` takes headlessgl when it is available, else webasm, and says so. */
-function modeOf(flags: Flags, io: Io): Mode {
+function modeOf(flags: Flags, io: Io): CliMode {
   const m = str(flags, 'mode') ?? 'auto';
   if (m === 'auto') {
     const gl = headlessGLAvailable();
@@ -201,22 +236,22 @@ function modeOf(flags: Flags, io: Io): Mode {
     io.err(`mode auto: using webasm (headlessgl unavailable: ${gl.reason})\n`);
     return 'webasm';
   }
-  return available(oneOf<Mode>('mode', m, [...MODES]), '--mode');
+  return available(oneOf<CliMode>('mode', m, CLI_MODES), '--mode');
 }
 
 /** The mode itself, or E_BACKEND naming the flag when it cannot run here (never another mode). */
-function available(mode: Mode, flag: string): Mode {
-  const gl = mode === 'headlessgl' ? headlessGLAvailable() : { ok: true };
-  if (!gl.ok) {
-    throw new CoordattnError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`, {
+export function available(mode: CliMode, flag: string): CliMode {
+  const a = modeAvailability(mode);
+  if (!a.ok) {
+    throw new CoordattnError('E_BACKEND', `mode ${mode} is unavailable: ${a.reason}`, {
       path: flag,
-      expected: `run under \`xvfb-run -a\`, or choose another mode`,
+      expected: mode === 'headlessgl' ? `run under \`xvfb-run -a\`, or choose another mode` : 'another mode',
     });
   }
   return mode;
 }
 
-export function runCommand(target: string, flags: Flags, io: Io): void {
+export async function runCommand(target: string, flags: Flags, io: Io): Promise<void> {
   const inFile = str(flags, 'input');
   const outFile = str(flags, 'output');
   if (inFile === undefined)
@@ -237,10 +272,12 @@ export function runCommand(target: string, flags: Flags, io: Io): void {
     });
   }
   const mode = modeOf(flags, io);
-  const rt = userError(() => new Runtime(program, params, { mode }));
+  const rt = new Runtime(program, params, runtimeOptions(mode));
   try {
+    const feed = { [program.inputs[0].name]: Float32Array.from(x.data) };
     const t0 = performance.now();
-    const ys = userError(() => rt.run({ [program.inputs[0].name]: Float32Array.from(x.data) }));
+    // runAsync: on webasm the whole plan runs as one fused gpu.js pipeline.
+    const ys = await rt.runAsync(feed);
     const ms = performance.now() - t0;
     const o = program.outputs[0];
     writeNpy(resolve(io.cwd, outFile), tensor(o.shape, ys[o.ref]));
@@ -253,9 +290,9 @@ export function runCommand(target: string, flags: Flags, io: Io): void {
   }
 }
 
-function modesOf(flags: Flags): Mode[] {
+function modesOf(flags: Flags): CliMode[] {
   const v = str(flags, 'modes') ?? 'cpu,webasm,headlessgl';
-  return v.split(',').map((m) => available(oneOf<Mode>('modes', m.trim(), [...MODES]), '--modes'));
+  return v.split(',').map((m) => available(oneOf<CliMode>('modes', m.trim(), CLI_MODES), '--modes'));
 }
 
 function verifyTable(r: VerifyResult, markdown: boolean): string {
@@ -294,7 +331,7 @@ function verifyTable(r: VerifyResult, markdown: boolean): string {
   return t.toString();
 }
 
-export function verifyCommand(model: string, flags: Flags, io: Io): void {
+export async function verifyCommand(model: string, flags: Flags, io: Io): Promise<void> {
   const modes = modesOf(flags);
   const runs = str(flags, 'runs') === undefined ? 1 : positiveInt('runs', str(flags, 'runs')!).toInt()!;
   const format = oneOf('format', str(flags, 'format') ?? 'table', ['table', 'md', 'json'] as const);
@@ -302,42 +339,34 @@ export function verifyCommand(model: string, flags: Flags, io: Io): void {
   const weights = weightsOf(m, flags, io, true);
   const compiled = compileModel(m.graph, weights, flags);
   const seed = seedOf(flags);
-  const results: VerifyResult[] = [];
+  const results: { mode: CliMode; result: VerifyResult }[] = [];
   for (const mode of modes) {
     for (let run = 0; run < runs; run++) {
-      const inputs = Object.fromEntries(
-        m.graph.inputs.map((i, k) => [
-          i.name,
-          uniformTensor(
-            i.shape.map((d) => d.toInt()!),
-            seed * 1000 + run * 10 + k + 1,
-          ),
-        ]),
-      );
+      const inputs = seededInputs(m.graph, seed, run);
       const bar = progress(
         io,
         `verify ${mode}${runs > 1 ? ` run ${run + 1}/${runs}` : ''}`,
         compiled.program.kernels.length,
       );
       try {
-        results.push(
-          userError(() =>
-            verifyCompiled(m.graph, compiled, weights, inputs, mode, {
-              onKernel: (done, _total, v) => bar.tick(done, v.kernel),
-            }),
-          ),
-        );
+        const onKernel = (done: number, _total: number, v: KernelVerdict): void => bar.tick(done, v.kernel);
+        // Per kernel, then the whole plan as models run it (runAsync: one fused pipeline on webasm).
+        const result = await verifyCompiledAsync(m.graph, compiled, weights, inputs, runtimeMode(mode), {
+          onKernel,
+          async: mode === 'webasm-async',
+        });
+        results.push({ mode, result });
       } finally {
         bar.stop();
       }
     }
   }
-  const pass = results.every((r) => r.pass);
+  const pass = results.every((r) => r.result.pass);
   if (format === 'json') {
     io.out(
       `${JSON.stringify(
-        results.map((r) => ({
-          mode: r.mode,
+        results.map(({ mode, result: r }) => ({
+          mode,
           pass: r.pass,
           kernels: r.kernels.map((k) => ({
             kernel: k.kernel,
@@ -363,10 +392,10 @@ export function verifyCommand(model: string, flags: Flags, io: Io): void {
       )}\n`,
     );
   } else {
-    for (const r of results) {
+    for (const { mode, result: r } of results) {
       const failed = r.kernels.filter((k) => !k.comparison.pass).length;
       io.out(
-        `${format === 'md' ? '### ' : '== '}${model} on ${r.mode}: ${r.kernels.length} kernels, ${failed} failed, ` +
+        `${format === 'md' ? '### ' : '== '}${model} on ${mode}: ${r.kernels.length} kernels, ${failed} failed, ` +
           `end to end ${r.outputs.every((o) => o.comparison.pass) ? 'pass' : 'FAIL'}\n\n`,
       );
       io.out(`${verifyTable(r, format === 'md')}\n\n`);

@@ -7,7 +7,8 @@ import { isCoordattnError } from '@coordattn/ir';
 import { PASS_NAMES } from '@coordattn/codegen';
 import { PRESET_NAMES } from '@coordattn/cost';
 import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
-import { HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX } from './help.js';
+import { benchCommand } from './bench.js';
+import { HELP_BENCH, HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX } from './help.js';
 import { exportCommand } from './onnx.js';
 import { compileCommand, runCommand, verifyCommand } from './kernels.js';
 
@@ -17,8 +18,9 @@ const MODEL_FLAGS: [string, string][] = [
   ['--width <w>', 'width multiplier (default 1.0)'],
   ['--resolution <res>', 'input size: 224, 224x320 (H×W) or symbolic HxW (default 224)'],
   ['--batch <n>', 'batch size (default 1)'],
-  ['--classes <n>', 'classifier classes (default 1000; ssdlite320: 81, COCO)'],
-  ['--backbone <name>', 'ssdlite320 only: its backbone, mobilenetv2|mobilenext (default mobilenetv2)'],
+  ['--classes <n>', 'classifier classes (default 1000; ssdlite320: 81, COCO; deeplabv3: 21, VOC)'],
+  ['--backbone <name>', 'ssdlite320: mobilenetv2|mobilenext; deeplabv3: mobilenetv2 (default mobilenetv2)'],
+  ['--output-stride <n>', 'deeplabv3 only: 8|16 (default 16; ASPP rates 12,24,36 | 6,12,18)'],
   ['--recipe <name>', "a paper's exact configuration: ca-paper|eca-paper|torchvision"],
   ['--placement <name>', 'where attention goes: ca-paper|eca-paper|builtin-se|block-output'],
   ['--stages <list>', 'only these 1-based stages get attention, e.g. 2,3,4'],
@@ -35,7 +37,7 @@ function addModelFlags(cmd: Command): Command {
 }
 
 const MODEL_ARG =
-  'a backbone name (coordattn list backbones), the detector ssdlite320 (with --backbone), a spec .json file or an .onnx file';
+  'a backbone name (coordattn list backbones), the detector ssdlite320 or the segmentation model deeplabv3 (with --backbone), a spec .json file or an .onnx file';
 
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   const program = new Command('coordattn')
@@ -126,7 +128,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         program
           .command('compile')
           .description(
-            'lower a model to gpu.js kernels: DIR gets model.ts, runtime.ts, program.json, weights and kernels.md',
+            'lower a model to gpu.js kernels: DIR gets model.ts, runtime.ts, gpujs-patch.ts, errors.ts, program.json, weights and kernels.md',
           )
           .argument('<model>', MODEL_ARG),
       ),
@@ -154,12 +156,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--output <file>', 'where to write the output array (.npy)')
     .option(
       '--mode <mode>',
-      'cpu|webasm|headlessgl|auto (auto: headlessgl if available, else webasm, said on stderr)',
+      'cpu|webasm|webasm-async|headlessgl|auto (auto: headlessgl if available, else webasm, said on stderr)',
       'auto',
     )
     .addHelpText('after', HELP_KERNELS)
-    .action((target: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      runCommand(target, flags, io);
+    .action(async (target: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await runCommand(target, flags, io);
     });
 
   passFlags(
@@ -174,14 +176,44 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       ),
     ),
   )
-    .option('--modes <list>', 'comma-separated modes', 'cpu,webasm,headlessgl')
+    .option(
+      '--modes <list>',
+      'comma-separated modes: cpu|webasm|webasm-async|headlessgl',
+      'cpu,webasm,headlessgl',
+    )
     .option('--runs <n>', 'random inputs per mode (seeded from --seed)', '1')
     .addOption(
       new Option('--format <fmt>', 'output format').choices(['table', 'md', 'json']).default('table'),
     )
     .addHelpText('after', HELP_KERNELS)
-    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      verifyCommand(model, flags, io);
+    .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await verifyCommand(model, flags, io);
+    });
+
+  passFlags(
+    weightFlags(
+      addModelFlags(
+        program
+          .command('bench')
+          .description(
+            'time the compiled kernels per mode beside onnxruntime-node and onnxruntime-web (same model, input and process)',
+          )
+          .argument('<model>', MODEL_ARG),
+      ),
+    ),
+  )
+    .option(
+      '--modes <list>',
+      'comma-separated modes: cpu|webasm|webasm-async|headlessgl (default: every available mode; the others are listed as skipped)',
+    )
+    .option('--runs <n>', 'timed forward passes per mode and peer (default 10)')
+    .option('--warmup <n>', 'untimed rounds first (default 2)')
+    .option('--peers <list>', 'onnxruntime-node,onnxruntime-web (default both) or none')
+    .option('--profile', 'also time every kernel alone and total the times by template')
+    .option('--format <fmt>', 'table|md|json (json: only JSON on stdout, docs/bench.schema.json)')
+    .addHelpText('after', HELP_BENCH)
+    .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await benchCommand(model, flags, io);
     });
 
   weightFlags(

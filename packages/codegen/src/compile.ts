@@ -5,8 +5,8 @@
  */
 import type { Graph } from '@coordattn/ir';
 import type { Tensor, Weights } from '@coordattn/reference';
-import { buildKernel } from './kernels/index.js';
-import type { KernelDesc, Mutation } from './kernels/types.js';
+import { buildKernels, KernelNamer } from './kernels/index.js';
+import type { KernelDesc, TemplateOverrides } from './kernels/types.js';
 import { lowerGraph, shapeOfValue, type LGraph } from './lower/lgraph.js';
 import { applyPasses, type PassSwitches } from './passes/index.js';
 import type { ProgramData } from './runtime/runtime.js';
@@ -14,8 +14,13 @@ import type { ProgramData } from './runtime/runtime.js';
 export interface CompileOptions {
   /** Switch passes off by name (all on by default). */
   readonly passes?: PassSwitches;
-  /** A deliberate fault in every generated kernel (mutation testing only). */
-  readonly mutation?: Mutation;
+  /**
+   * Templates registered in place of the built-in ones (by template name), as TF.js registers
+   * kernels: another kernel form, or a deliberate fault injected by a test.
+   */
+  readonly templates?: TemplateOverrides;
+  /** Most terms one kernel adds up before its sum continues in a chained kernel (default MAX_TERMS). */
+  readonly maxTerms?: number;
   /** Print each kernel (default: when the DEBUG environment variable contains `kernels`). */
   readonly debug?: boolean;
   /** Where debug output goes (default stderr). */
@@ -48,17 +53,24 @@ export function describeKernel(k: KernelDesc): string {
 export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {}): Compiled {
   const lowered = lowerGraph(graph, weights);
   const passes = applyPasses(lowered, opts.passes);
-  const kernels = lowered.nodes.map((n) => buildKernel(lowered, n, opts.mutation));
+  const names = new KernelNamer();
+  const kernels = lowered.nodes.flatMap((n) =>
+    buildKernels(lowered, n, {
+      names,
+      ...(opts.templates ? { templates: opts.templates } : {}),
+      ...(opts.maxTerms ? { maxTerms: opts.maxTerms } : {}),
+    }),
+  );
   const params = new Map<string, Tensor>();
   for (const n of lowered.nodes) {
     for (const p of Object.values(n.params)) params.set(p.id, { shape: [...p.shape], data: p.data });
   }
   // Keep only tensors a kernel reads (a folded BN's statistics are not).
-  const used = new Set(kernels.flatMap((k) => k.args.filter((a) => a.kind === 'param').map((a) => a.ref)));
+  const used = new Set(kernels.flatMap((k) => k.weights.map((w) => w.ref)));
   for (const id of [...params.keys()]) if (!used.has(id)) params.delete(id);
   const program: ProgramData = {
     format: 'coordattn-program',
-    version: 1,
+    version: 2,
     inputs: lowered.inputs,
     outputs: lowered.outputs.map((o) => ({
       ref: o.ref,

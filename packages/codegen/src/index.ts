@@ -37,7 +37,13 @@ export {
   type WrittenModule,
 } from './emit/emit.js';
 export { buildKernel, MAX_FLAT_INDEX, TEMPLATES } from './kernels/index.js';
-export { MUTATIONS, type KernelArg, type KernelDesc, type Mutation } from './kernels/types.js';
+export type {
+  KernelArg,
+  KernelDesc,
+  KernelTemplate,
+  TemplateContext,
+  TemplateOverrides,
+} from './kernels/types.js';
 export {
   EXPECTED_BACKEND,
   headlessGLAvailable,
@@ -45,7 +51,6 @@ export {
   MODES,
   readBack,
   Runtime,
-  RuntimeError,
   type KernelThis,
   type Mode,
   type ProgramData,
@@ -56,6 +61,7 @@ export {
   referenceValues,
   runCompiled,
   verifyCompiled,
+  verifyCompiledAsync,
   type KernelVerdict,
   type OutputVerdict,
   type VerifyOptions,

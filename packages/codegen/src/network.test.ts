@@ -72,7 +72,7 @@ describe.each(TEST_MODES)('MobileNetV2 + CA compiled on %s', (mode) => {
     const weights = seededWeights(graph, 3);
     const compiled = compile(graph, weights);
     const templates = new Set(compiled.program.kernels.map((k) => k.template));
-    expect(templates).toContain('ca_pool');
+    expect(templates).toContain('multi_reduce');
     expect(compiled.program.kernels.some((k) => k.passes.includes('fuse-gate'))).toBe(true);
     const r = verifyCompiled(graph, compiled, weights, { input: seededTensor([2, 3, 32, 32], 4) }, mode);
     expectVerified(r, EXPECTED_BACKEND[mode]);
@@ -99,6 +99,25 @@ describe.each(TEST_MODES)('PyTorch fixture network through compiled kernels on %
   });
 });
 
+describe('webasm pipeline (runAsync)', () => {
+  it('the fused synchronous plan gives the kernel-by-kernel result', async () => {
+    const shape = [1, 16, 9, 8];
+    const graph = blockGraph(shape, { kind: 'se', config: { reduction: 4 } }, { outChannels: 8, kernel: 1 });
+    const weights = seededWeights(graph, 31);
+    const compiled = compile(graph, weights);
+    const x = seededTensor(shape, 32);
+    const sync = runCompiled(compiled, { x }, 'webasm')[graph.outputs[0]];
+    const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode: 'webasm' });
+    try {
+      const y = (await rt.runAsync({ x: Float32Array.from(x.data) }))[graph.outputs[0]];
+      expect(Array.from(y)).toEqual(Array.from(sync.data, Math.fround));
+      expect(rt.executor).toEqual({ kind: 'fused-sync', fallbackReason: null });
+    } finally {
+      rt.destroy();
+    }
+  });
+});
+
 describe('webasm async (threaded) form', () => {
   it('runAsync with asyncMode kernels gives the synchronous result', async () => {
     const shape = [2, 16, 6, 7];
@@ -116,6 +135,8 @@ describe('webasm async (threaded) form', () => {
       const y = (await rt.runAsync({ x: Float32Array.from(x.data) }))[graph.outputs[0]];
       expect(Array.from(y)).toEqual(Array.from(sync.data, Math.fround));
       expect(new Set(rt.backends.values())).toEqual(new Set(['WebAssemblyKernel']));
+      // One fused plan over a shared memory, on the worker pool when the plan is big enough.
+      expect(rt.executor?.kind).toMatch(/^fused-(threaded|sync)$/);
     } finally {
       rt.destroy();
     }

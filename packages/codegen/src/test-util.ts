@@ -14,6 +14,9 @@ import fc from 'fast-check';
 import { attention, GraphBuilder, type AttentionSpec, type Graph } from '@coordattn/ir';
 import { FC_SEED, fcRuns } from '@coordattn/ir/testing';
 import { initWeights, type Tensor } from '@coordattn/reference';
+import { TEMPLATES } from './kernels/index.js';
+import type { KernelTemplate, TemplateContext, TemplateOverrides } from './kernels/types.js';
+import type { Template } from './lower/lgraph.js';
 import { headlessGLAvailable, type Mode } from './runtime/runtime.js';
 import { float32Weights } from './verify.js';
 
@@ -76,4 +79,43 @@ export function blockGraph(
   if (consumer) y = b.op('conv2d', y, consumer as never, { name: 'consumer' });
   b.output(y);
   return b.build();
+}
+
+/** Deliberate faults for the mutation check: the property tests must fail on each. */
+export const MUTATIONS = ['padding-off-by-one', 'drop-bias'] as const;
+export type Mutation = (typeof MUTATIONS)[number];
+
+/** A template run on a node with changed attributes (the fault is in what it is told, not its code). */
+function withAttrs<T extends Template>(
+  t: T,
+  change: (a: TemplateContext<T>['node']['attrs']) => TemplateContext<T>['node']['attrs'],
+): KernelTemplate<T> {
+  const base = TEMPLATES[t] as KernelTemplate<T>;
+  return (ctx) => base({ ...ctx, node: { ...ctx.node, attrs: change(ctx.node.attrs) } });
+}
+
+const shift = (p: readonly [number, number]): [number, number] => [p[0] + 1, p[1] + 1];
+
+/**
+ * The faulty templates of a mutation, registered in place of the real ones from the test side
+ * (compile's `templates` option), as TF.js tests register kernels: production code has no hook.
+ */
+export function faultyTemplates(m: Mutation): TemplateOverrides {
+  if (m === 'drop-bias') {
+    return {
+      conv2d: withAttrs('conv2d', (a) => ({ ...a, bias: false })),
+      linear: withAttrs('linear', (a) => ({ ...a, bias: false })),
+      channel_conv1d: withAttrs('channel_conv1d', (a) => ({ ...a, bias: false })),
+    };
+  }
+  const conv1d = TEMPLATES.channel_conv1d;
+  return {
+    conv2d: withAttrs('conv2d', (a) => ({ ...a, padding: shift(a.padding) })),
+    window_pool: withAttrs('window_pool', (a) => ({ ...a, padding: shift(a.padding) })),
+    // ECA's "same" padding is (k − 1) / 2 in the kernel's constants.
+    channel_conv1d: (ctx) => {
+      const r = conv1d(ctx);
+      return { ...r, constants: { ...r.constants, HALF: (r.constants.HALF ?? 0) + 1 } };
+    },
+  };
 }

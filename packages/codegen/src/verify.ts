@@ -75,13 +75,19 @@ export function referenceValues(
   const inputNames = new Set(graph.inputs.map((i) => i.name));
   const keep = new Set<string>();
   for (const k of compiled.program.kernels) {
+    if (k.partial) continue;
     keep.add(k.value);
-    for (const a of k.args) if (a.kind === 'value' && !inputNames.has(a.ref)) keep.add(a.ref);
+    for (const a of k.args) {
+      if (a.kind === 'value' && !inputNames.has(a.ref) && !isPartialValue(a.ref)) keep.add(a.ref);
+    }
   }
   return { ...inputs, ...run(graph, inputs, weights, { keep: [...keep] }) };
 }
 
 const f32 = (t: Tensor): Float32Array => Float32Array.from(t.data);
+
+/** A chain's partial sum (`value#k`, see KernelDesc.partial): computed by our kernels, not by the reference. */
+const isPartialValue = (ref: string): boolean => ref.includes('#');
 
 /** Verifies every kernel of `compiled` and the whole plan on `mode` against the reference. */
 export function verifyCompiled(
@@ -97,10 +103,18 @@ export function verifyCompiled(
   const kernels: KernelVerdict[] = [];
   const perKernel = new Runtime(compiled.program, params, { mode });
   try {
+    // Partial sums of a chain run on the reference's inputs; the chain's last kernel is judged.
+    const partials = new Map<string, Float32Array>();
     compiled.program.kernels.forEach((k, i) => {
       const values = new Map<string, Float32Array>();
-      for (const a of k.args) if (a.kind === 'value') values.set(a.ref, f32(ref[a.ref]));
+      for (const a of k.args) {
+        if (a.kind === 'value') values.set(a.ref, partials.get(a.ref) ?? f32(ref[a.ref]));
+      }
       const y = perKernel.runKernel(i, values);
+      if (k.partial) {
+        partials.set(k.value, y);
+        return;
+      }
       const expected = ref[k.value];
       const tolerance = float32Tolerance(k.reduction);
       const comparison = compare({ shape: expected.shape, data: Float64Array.from(y) }, expected, tolerance);
@@ -143,6 +157,48 @@ export function verifyCompiled(
   }
   const pass = kernels.every((k) => k.comparison.pass) && outputs.every((o) => o.comparison.pass);
   return { mode, kernels, outputs, pass };
+}
+
+/**
+ * verifyCompiled with the end-to-end run through `Runtime.runAsync`, the way models run: on webasm
+ * the whole plan as one fused gpu.js pipeline (`async`: on gpu.js's worker pool). The per-kernel
+ * checks run kernel by kernel as in verifyCompiled (a pipeline step cannot be read back alone).
+ */
+export async function verifyCompiledAsync(
+  graph: Graph,
+  compiled: Compiled,
+  weights: Weights,
+  inputs: Readonly<Record<string, Tensor>>,
+  mode: Mode,
+  opts: VerifyOptions & { readonly async?: boolean } = {},
+): Promise<VerifyResult> {
+  const perKernel = verifyCompiled(graph, compiled, weights, inputs, mode, { ...opts, kernelsOnly: true });
+  if (opts.kernelsOnly) return perKernel;
+  const expected = run(graph, inputs, weights);
+  const rt = new Runtime(compiled.program, float32Params(compiled.params), {
+    mode,
+    ...(opts.async ? { async: true } : {}),
+  });
+  try {
+    const ys = await rt.runAsync(Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)])));
+    const outputs = compiled.program.outputs.map((o): OutputVerdict => {
+      const ref = expected[o.ref];
+      const comparison = compare(
+        { shape: ref.shape, data: Float64Array.from(ys[o.ref]) },
+        ref,
+        FLOAT32_TOLERANCE,
+      );
+      return { ref: o.ref, comparison, maxRelError: relError(comparison) };
+    });
+    return {
+      mode,
+      kernels: perKernel.kernels,
+      outputs,
+      pass: perKernel.pass && outputs.every((o) => o.comparison.pass),
+    };
+  } finally {
+    rt.destroy();
+  }
 }
 
 /** Runs a compiled program once on `mode` (host tensors in, host tensors out, by output reference). */

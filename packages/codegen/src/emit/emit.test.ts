@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attention, buildBackbone, GraphBuilder, type Graph } from '@coordattn/ir';
+import { attention, buildBackbone, CoordattnError, GraphBuilder, type Graph } from '@coordattn/ir';
 import {
   compare,
   describeComparison,
@@ -18,13 +18,7 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import { compile, float32Params, type Compiled } from '../compile.js';
-import {
-  EXPECTED_BACKEND,
-  headlessGLAvailable,
-  loadWeightsFile,
-  RuntimeError,
-  type Mode,
-} from '../runtime/runtime.js';
+import { EXPECTED_BACKEND, headlessGLAvailable, loadWeightsFile, type Mode } from '../runtime/runtime.js';
 import { emitModule, kernelsReport, typeCheckModule, writeCompiledModule } from './emit.js';
 
 // Inside packages/codegen so that node resolves gpu.js and tsx from the written folders.
@@ -32,6 +26,8 @@ const BASE = fileURLToPath(new URL(`../../.tmp/emit-${process.pid}/`, import.met
 const CA_DIR = join(BASE, 'ca');
 const HEADLESSGL = headlessGLAvailable().ok;
 const RUNTIME_SRC = fileURLToPath(new URL('../runtime/runtime.ts', import.meta.url));
+const PATCH_SRC = fileURLToPath(new URL('../runtime/gpujs-patch.ts', import.meta.url));
+const ERRORS_SRC = fileURLToPath(new URL('../../../ir/src/errors.ts', import.meta.url));
 
 function caGraph(): Graph {
   const b = new GraphBuilder();
@@ -106,12 +102,14 @@ function expectClose(y: Float32Array, ref: Tensor, what: string): void {
  */
 function runStandalone(dir: string, g: Graph, w: Weights, modes: readonly Mode[], seed: number): void {
   const { ref } = prepareRun(dir, g, w, seed);
-  for (const f of ['driver.ts', 'model.ts', 'runtime.ts']) {
+  for (const f of ['driver.ts', 'model.ts', 'runtime.ts', 'gpujs-patch.ts', 'errors.ts']) {
     for (const spec of importsOf(readFileSync(join(dir, f), 'utf8'))) {
       expect(spec.startsWith('@coordattn/'), `${f} imports ${spec}`).toBe(false);
-      expect(['./model.ts', './runtime.js', 'gpu.js'].includes(spec) || spec.startsWith('node:'), spec).toBe(
-        true,
-      );
+      expect(
+        ['./model.ts', './runtime.js', './gpujs-patch.js', './errors.js', 'gpu.js'].includes(spec) ||
+          spec.startsWith('node:'),
+        spec,
+      ).toBe(true);
     }
   }
   for (const [m, y] of runDriver(dir, modes)) expectClose(y, ref, m);
@@ -145,9 +143,7 @@ describe('emitModule', () => {
     expect(caText).toContain(`Kernels: ${ca.program.kernels.length}`);
     expect(caText).toContain(`Passes: ${ca.program.passes.join(', ')}`);
     for (const k of ca.program.kernels) {
-      const params = k.args.map(
-        (a) => `${a.name}: number${'[]'.repeat(a.kind === 'value' ? 3 : a.dims.length)}`,
-      );
+      const params = k.args.map((a) => `${a.name}: ArrayLike<number>`);
       expect(caText).toContain(`export function ${k.name}(this: KernelThis, ${params.join(', ')}): number {`);
       expect(caText).toContain(`Kernel \`${k.name}\` (template ${k.template})`);
       expect(caText).toContain(`cache key: \`${k.cacheKey}\``);
@@ -164,7 +160,12 @@ describe('emitModule', () => {
   });
 
   it('writes the runtime byte for byte, the plan, the weights and the kernels report', () => {
-    expect(readFileSync(join(CA_DIR, 'runtime.ts')).equals(readFileSync(RUNTIME_SRC))).toBe(true);
+    // The runtime's one import of @coordattn/* points at the error module's copy beside it.
+    expect(readFileSync(join(CA_DIR, 'runtime.ts'), 'utf8')).toBe(
+      readFileSync(RUNTIME_SRC, 'utf8').replace("from '@coordattn/ir/errors';", "from './errors.js';"),
+    );
+    expect(readFileSync(join(CA_DIR, 'errors.ts'), 'utf8')).toBe(readFileSync(ERRORS_SRC, 'utf8'));
+    expect(readFileSync(join(CA_DIR, 'gpujs-patch.ts')).equals(readFileSync(PATCH_SRC))).toBe(true);
     expect(JSON.parse(readFileSync(join(CA_DIR, 'program.json'), 'utf8'))).toEqual(ca.program);
     expect(loadWeightsFile(join(CA_DIR, 'weights.json'))).toEqual(float32Params(ca.params));
     const report = readFileSync(join(CA_DIR, 'kernels.md'), 'utf8');
@@ -176,6 +177,8 @@ describe('emitModule', () => {
     const bad = join(BASE, 'bad');
     mkdirSync(bad, { recursive: true });
     copyFileSync(join(CA_DIR, 'runtime.ts'), join(bad, 'runtime.ts'));
+    copyFileSync(join(CA_DIR, 'gpujs-patch.ts'), join(bad, 'gpujs-patch.ts'));
+    copyFileSync(join(CA_DIR, 'errors.ts'), join(bad, 'errors.ts'));
     const k = ca.program.kernels[0];
     const corrupted = caText
       .replace(
@@ -211,7 +214,7 @@ describe('emitModule', () => {
     // Change the last kernel's function body only (PROGRAM keeps the original source): the output moves by 1.
     const dir = join(BASE, 'mutant');
     mkdirSync(dir, { recursive: true });
-    for (const f of ['runtime.ts', 'weights.json', 'weights.bin'])
+    for (const f of ['runtime.ts', 'gpujs-patch.ts', 'errors.ts', 'weights.json', 'weights.bin'])
       copyFileSync(join(CA_DIR, f), join(dir, f));
     const last = ca.program.kernels.at(-1)!;
     expect(last.value).toBe(ca.program.outputs[0].value);
@@ -250,7 +253,16 @@ describe('MobileNetV2 + CA', () => {
     const dir = join(BASE, 'mobilenetv2');
     const written = writeCompiledModule(dir, compiled, { title: 'mobilenetv2 --attention ca' });
     expect(written.files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
-      ['kernels.md', 'model.ts', 'program.json', 'runtime.ts', 'weights.bin', 'weights.json'].sort(),
+      [
+        'errors.ts',
+        'gpujs-patch.ts',
+        'kernels.md',
+        'model.ts',
+        'program.json',
+        'runtime.ts',
+        'weights.bin',
+        'weights.json',
+      ].sort(),
     );
     expect(typeCheckModule(dir)).toEqual([]);
     const text = readFileSync(join(dir, 'model.ts'), 'utf8');
@@ -298,7 +310,7 @@ describe('loadWeightsFile', () => {
     const bin = readFileSync(join(dir, 'cut.bin'));
     writeFileSync(join(dir, 'cut.bin'), bin.subarray(0, 24 + 4)); // a.weight fits, a.bias does not
     const short = (): unknown => loadWeightsFile(path);
-    expect(short).toThrow(RuntimeError);
+    expect(short).toThrow(CoordattnError);
     expect(short).toThrow(/E_EVAL: .*tensor 'a\.bias' \[2\] needs 8 bytes at offset 24/);
     writeFileSync(join(dir, 'cut.bin'), Buffer.concat([bin, Buffer.alloc(4)]));
     expect(() => loadWeightsFile(path)).toThrow(/E_EVAL: .*4 bytes after the last tensor 'scalar'/);

@@ -3,8 +3,10 @@
  *
  * `emitModule` builds `model.ts` with ts-morph (one exported, typed function per kernel, the plan
  * as `PROGRAM`, `KERNELS`, `createModel`); `writeCompiledModule` writes it into a folder together
- * with a byte-for-byte copy of the self-contained runtime (`runtime.ts`, which imports only gpu.js
- * and node builtins), the plan as `program.json`, the weights file and a kernels report. The
+ * with copies of the self-contained runtime (`runtime.ts`; `gpujs-patch.ts`, the gpu.js code
+ * generator patch it applies; `errors.ts`, the project's error type, the runtime's import of it
+ * pointed at the copy — they import only gpu.js, node builtins and each other), the plan as
+ * `program.json`, the weights file and a kernels report. The
  * folder needs nothing from @coordattn/*: only gpu.js, and a TypeScript loader such as tsx.
  * `typeCheckModule` type-checks such a folder strictly with ts-morph.
  */
@@ -22,6 +24,7 @@ import {
   type JSDocStructure,
   type OptionalKind,
 } from 'ts-morph';
+import { CoordattnError } from '@coordattn/ir';
 import { saveWeights } from '@coordattn/reference';
 import type { Compiled } from '../compile.js';
 import type { KernelArg, KernelDesc, ProgramData } from '../runtime/runtime.js';
@@ -62,7 +65,7 @@ const FORMAT_SETTINGS = {
 function weightsFileOf(opts: EmitOptions): string {
   const f = opts.weightsFile ?? 'weights.json';
   if (!f.endsWith('.json') || basename(f) !== f) {
-    throw new Error(`weightsFile must be a file name ending in .json, got '${f}'`);
+    throw new CoordattnError('E_OPTION', `weightsFile must be a file name ending in .json, got '${f}'`);
   }
   return f;
 }
@@ -113,13 +116,12 @@ function literal(v: unknown, indent = ''): string {
     if (fitsOnOneLine(one, Object.values(v), indent)) return one;
     return `{\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}}`;
   }
-  throw new Error(`cannot emit a ${typeof v} as a literal`);
+  throw new CoordattnError('E_KERNEL', `cannot emit a ${typeof v} as a literal`);
 }
 
-function paramType(a: KernelArg): string {
-  if (a.kind === 'value') return 'number[][][]';
-  const n = Math.max(1, Math.min(3, a.dims.length));
-  return `number${'[]'.repeat(n)}`;
+/** Kernels read every value flat (row-major index), so each value argument is typed as a flat array. */
+function paramType(_: KernelArg): string {
+  return 'ArrayLike<number>';
 }
 
 /** The parameter names and body statements of a descriptor's `function name(args) { body }`. */
@@ -127,16 +129,20 @@ function splitSource(parser: Project, k: KernelDesc): { params: string[]; body: 
   const sf = parser.createSourceFile(`${k.name}.js`, k.source, { overwrite: true });
   const fns = sf.getFunctions();
   if (fns.length !== 1 || sf.getStatements().length !== 1) {
-    throw new Error(`kernel ${k.name}: source is not a single function declaration`);
+    throw new CoordattnError('E_KERNEL', `kernel ${k.name}: source is not a single function declaration`);
   }
   const fn = fns[0];
   if (fn.getName() !== k.name) {
-    throw new Error(`kernel ${k.name}: source declares function '${fn.getName() ?? '(anonymous)'}'`);
+    throw new CoordattnError(
+      'E_KERNEL',
+      `kernel ${k.name}: source declares function '${fn.getName() ?? '(anonymous)'}'`,
+    );
   }
   const params = fn.getParameters().map((p) => p.getName());
   const want = k.args.map((a) => a.name);
   if (params.join(',') !== want.join(',')) {
-    throw new Error(
+    throw new CoordattnError(
+      'E_KERNEL',
       `kernel ${k.name}: source parameters (${params.join(', ')}) differ from its args (${want.join(', ')})`,
     );
   }
@@ -215,7 +221,10 @@ export function emitModule(compiled: Compiled, opts: EmitOptions = {}): string {
   const seen = new Set<string>();
   for (const k of program.kernels) {
     if (RESERVED.has(k.name) || seen.has(k.name) || !/^[A-Za-z_$][\w$]*$/.test(k.name)) {
-      throw new Error(`kernel name '${k.name}' is not a free identifier in the emitted module`);
+      throw new CoordattnError(
+        'E_KERNEL',
+        `kernel name '${k.name}' is not a free identifier in the emitted module`,
+      );
     }
     seen.add(k.name);
   }
@@ -359,7 +368,9 @@ export function kernelsReport(compiled: Compiled, opts: EmitOptions = {}): strin
   return lines.join('\n');
 }
 
-/** Writes model.ts, runtime.ts, program.json, the weights file and kernels.md into `dir`. */
+const ERRORS_IMPORT = "from '@coordattn/ir/errors';";
+
+/** Writes model.ts, runtime.ts, gpujs-patch.ts, errors.ts, program.json, the weights file and kernels.md into `dir`. */
 export function writeCompiledModule(dir: string, compiled: Compiled, opts: EmitOptions = {}): WrittenModule {
   const weightsFile = weightsFileOf(opts);
   mkdirSync(dir, { recursive: true });
@@ -369,7 +380,19 @@ export function writeCompiledModule(dir: string, compiled: Compiled, opts: EmitO
     files.push(join(dir, name));
   };
   write('model.ts', emitModule(compiled, opts));
-  write('runtime.ts', readFileSync(new URL('../runtime/runtime.ts', import.meta.url)));
+  // The runtime imports the project's error type from @coordattn/ir/errors (a file that imports
+  // nothing): the module gets a copy as ./errors.ts and the runtime's import is pointed at it.
+  const runtime = readFileSync(new URL('../runtime/runtime.ts', import.meta.url), 'utf8');
+  if (!runtime.includes(ERRORS_IMPORT)) {
+    throw new CoordattnError(
+      'E_KERNEL',
+      'runtime.ts does not import @coordattn/ir/errors as the emitter expects',
+    );
+  }
+  write('runtime.ts', runtime.replace(ERRORS_IMPORT, "from './errors.js';"));
+  write('errors.ts', readFileSync(createRequire(import.meta.url).resolve('@coordattn/ir/errors')));
+  // the runtime imports it: gpu.js's code generator patch (docs/gpujs-patch.md), also self-contained
+  write('gpujs-patch.ts', readFileSync(new URL('../runtime/gpujs-patch.ts', import.meta.url)));
   write('program.json', `${JSON.stringify(compiled.program, null, 2)}\n`);
   saveWeights(join(dir, weightsFile), compiled.params, {
     meta: { generator: '@coordattn/codegen', ...(opts.title ? { title: opts.title } : {}) },
@@ -392,7 +415,7 @@ function packageRoot(entry: string, name: string): string {
       // no package.json here
     }
     const up = dirname(d);
-    if (up === d) throw new Error(`cannot find the ${name} package from ${entry}`);
+    if (up === d) throw new CoordattnError('E_IO', `cannot find the ${name} package from ${entry}`);
     d = up;
   }
 }
@@ -432,7 +455,7 @@ function checkerProject(): Project {
 }
 
 /**
- * Type-checks `dir/model.ts` and `dir/runtime.ts` strictly (ES2022, ESNext modules, bundler
+ * Type-checks `dir/model.ts`, `dir/runtime.ts` and `dir/gpujs-patch.ts` strictly (ES2022, ESNext modules, bundler
  * resolution, node types); returns the diagnostics one per line (`file:line:col - TScode: text`),
  * [] when clean.
  */
@@ -442,7 +465,7 @@ export function typeCheckModule(dir: string): string[] {
     const sf = project.getSourceFile(f);
     if (sf) project.removeSourceFile(sf);
   }
-  const paths = ['model.ts', 'runtime.ts'].map((f) => resolve(dir, f));
+  const paths = ['model.ts', 'runtime.ts', 'gpujs-patch.ts', 'errors.ts'].map((f) => resolve(dir, f));
   const files = paths.map((p) => project.addSourceFileAtPath(p));
   for (const sf of files) sf.refreshFromFileSystemSync();
   checker!.files = paths;

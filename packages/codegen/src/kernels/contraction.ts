@@ -3,92 +3,102 @@
  * input reads; bias and epilogue), linear, channel_conv1d (ECA). Loop bounds are constants; every
  * read outside the input is skipped by an explicit bounds check (zero padding).
  */
-import type { ConcreteAttrs } from '@coordattn/reference';
-import { readAt } from './source.js';
-import type { KernelTemplate, TemplateContext } from './types.js';
+import { readAt, thread } from './source.js';
+import type { KernelTemplate, SumTerm, TemplateContext } from './types.js';
 
-/** `base + Σ coef·term`, dropping zero coefficients (terms are identifiers or constants). */
-function affine(parts: readonly (readonly [string, string | number])[]): string {
-  const out: string[] = [];
-  for (const [sign, t] of parts) {
-    if (t === 0 || t === '0') continue;
-    out.push(out.length === 0 ? (sign === '-' ? `-${t}` : `${t}`) : `${sign} ${t}`);
-  }
-  return out.length === 0 ? '0' : out.join(' ');
+function biasLine(ctx: TemplateContext, hasBias: boolean, index: string): string {
+  if (!hasBias) return 'let v = s;';
+  return `let v = s + ${ctx.weight('bias')}[${index}];`;
 }
 
-/** Input 0 read at coordinates, times every gate read at the same coordinates. */
-function gatedRead(ctx: TemplateContext, coords: readonly string[]): string {
-  const x = ctx.inputs[0];
-  return [readAt(x.name, x.shape, coords), ...ctx.gates.map((g) => readAt(g.name, g.shape, coords))].join(
-    ' * ',
-  );
+/** `e + k` as source text with the constant folded in (`y - 1`, `y`, `y * 2 + 1`). */
+function plus(e: string, k: number): string {
+  if (/^\d+$/.test(e)) return String(Number(e) + k);
+  return k === 0 ? e : k > 0 ? `${e} + ${k}` : `${e} - ${-k}`;
 }
 
-function biasLine(ctx: TemplateContext, hasBias: boolean, index: string, size: number): string {
-  if (!hasBias || ctx.mutation === 'drop-bias') return 'let v = s;';
-  return `let v = s + ${ctx.param('bias', [size])}[${index}];`;
-}
-
-export const conv2dTemplate: KernelTemplate = (ctx) => {
-  const a = ctx.node.attrs as unknown as ConcreteAttrs<'conv2d'>;
+/**
+ * conv2d as an unrolled sum with literal offsets (kernel-performance notes): one term per (input
+ * channel of the group, tap), weights read from a constant array at `o·K + t`, index math on thread
+ * ids and literals only (no loop counters), taps that can fall in the padding guarded by
+ * conditions on y (per thread) and x. Long sums run as a chain of kernels (see MAX_TERMS).
+ * Output coordinates are the thread ids themselves (`const` locals would be typed float by
+ * gpu.js's wasm backend).
+ */
+export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
+  const a = ctx.node.attrs;
   const [, C, H, W] = ctx.inputs[0].shape;
-  const O = a.outChannels;
+  const [, O, HO, WO] = ctx.node.shape;
   const G = a.groups;
   const CG = C / G;
   const OG = O / G;
   const [KH, KW] = a.kernel;
   const [SH, SW] = a.stride;
   const [DH, DW] = a.dilation;
-  const off = ctx.mutation === 'padding-off-by-one' ? 1 : 0;
-  const PH = a.padding[0] + off;
-  const PW = a.padding[1] + off;
-  const [n, o] = ctx.coords;
-  const w = ctx.param('weight', [CG * KH * KW, O]);
-  const group = G === 1 ? '0' : OG === 1 ? o : `Math.floor(${o} / this.constants.OG)`;
-  const ic = G === 1 ? 'ci' : `${group} * this.constants.CG + ci`;
-  const K = 'this.constants';
-  const body = [`let s = 0;`, `for (let ci = 0; ci < ${K}.CG; ci++) {`, `  const ic = ${ic};`];
-  const iy = affine([
-    ['+', SH === 1 ? 'y' : `y * ${K}.SH`],
-    ['-', PH === 0 ? 0 : `${K}.PH`],
-    ['+', KH === 1 ? 0 : DH === 1 ? 'p' : `p * ${K}.DH`],
-  ]);
-  const ix = affine([
-    ['+', SW === 1 ? 'x' : `x * ${K}.SW`],
-    ['-', PW === 0 ? 0 : `${K}.PW`],
-    ['+', KW === 1 ? 0 : DW === 1 ? 'q' : `q * ${K}.DW`],
-  ]);
-  const widx =
-    KH === 1 && KW === 1
-      ? 'ci'
-      : `(ci * ${K}.KH + ${KH === 1 ? '0' : 'p'}) * ${K}.KW + ${KW === 1 ? '0' : 'q'}`;
-  const acc = `s += ${gatedRead(ctx, [n, 'ic', 'iy', 'ix'])} * ${w}[${o}][${widx}];`;
-  // Nested loops/guards, innermost first.
-  let inner = [acc];
-  if (PW > 0) inner = [`if (ix >= 0 && ix < ${K}.W) {`, ...inner.map((l) => `  ${l}`), '}'];
-  inner = [`const ix = ${ix};`, ...inner];
-  if (KW > 1) inner = [`for (let q = 0; q < ${K}.KW; q++) {`, ...inner.map((l) => `  ${l}`), '}'];
-  if (PH > 0) inner = [`if (iy >= 0 && iy < ${K}.H) {`, ...inner.map((l) => `  ${l}`), '}'];
-  inner = [`const iy = ${iy};`, ...inner];
-  if (KH > 1) inner = [`for (let p = 0; p < ${K}.KH; p++) {`, ...inner.map((l) => `  ${l}`), '}'];
-  body.push(...inner.map((l) => `  ${l}`), '}', biasLine(ctx, a.bias, o, O));
+  const [PH, PW] = a.padding;
+  const K = CG * KH * KW;
+  const w = ctx.weight('weight');
+  // Output coordinates: x = w, y = h, z = n·O + o.
+  const tx = 'this.thread.x';
+  const ty = 'this.thread.y';
+  const body: string[] = [];
+  // n and o from the preamble (`n`, `c` split from z when N > 1), else the thread id itself.
+  const n = thread(ctx.coords[0]);
+  const o = thread(ctx.coords[1]);
+  // Input channel (within the sample) of group-local channel ci: literal when G = 1, the output
+  // channel itself for depthwise, else the group's first channel + ci.
+  let cb: string | null = null;
+  if (G > 1 && !(CG === 1 && OG === 1)) {
+    body.push(`const cb = ${OG === 1 ? o : `Math.floor(${o} / ${OG})`} * ${CG};`);
+    cb = 'cb';
+  }
+  const channel = (ci: number): string =>
+    G === 1 ? String(ci) : cb === null ? o : ci === 0 ? cb : `${cb} + ${ci}`;
+  const iyOf = (p: number): string => plus(SH === 1 ? ty : `${ty} * ${SH}`, p * DH - PH);
+  const ixOf = (q: number): string => plus(SW === 1 ? tx : `${tx} * ${SW}`, q * DW - PW);
+  const terms: SumTerm[] = [];
+  for (let p = 0; p < KH; p++) {
+    for (let q = 0; q < KW; q++) {
+      // Conditions needed for this tap only where some output position reads the padding.
+      const conds: string[] = [];
+      const dy = p * DH - PH;
+      const dx = q * DW - PW;
+      if (dy < 0) conds.push(`${iyOf(p)} >= 0`);
+      if ((HO - 1) * SH + dy > H - 1) conds.push(`${iyOf(p)} < ${H}`);
+      if (dx < 0) conds.push(`${ixOf(q)} >= 0`);
+      if ((WO - 1) * SW + dx > W - 1) conds.push(`${ixOf(q)} < ${W}`);
+      const guard = conds.length > 0 ? conds.join(' && ') : null;
+      for (let ci = 0; ci < CG; ci++) {
+        const t = (ci * KH + p) * KW + q;
+        const base = o === '0' ? '' : K === 1 ? o : `${o} * ${K}`;
+        const windex = base === '' ? String(t) : t === 0 ? base : `${base} + ${t}`;
+        const read = ctx.read0([n, channel(ci), iyOf(p), ixOf(q)]);
+        terms.push({ guard, line: `s += ${read} * ${w}[${windex}];` });
+      }
+    }
+  }
+  const hasBias = a.bias;
   return {
-    constants: { C, H, W, CG, OG, KH, KW, SH, SW, PH, PW, DH, DW },
+    constants: {},
     body,
+    sum: {
+      init: hasBias ? `${ctx.weight('bias')}[${o}]` : '0.0',
+      terms,
+      finish: ['let v = s;'],
+    },
     key: `k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}d${DH}x${DW}g${G}${a.bias ? 'b' : ''}`,
-    reduction: CG * KH * KW,
+    reduction: K,
   };
 };
 
-export const linearTemplate: KernelTemplate = (ctx) => {
-  const a = ctx.node.attrs as unknown as ConcreteAttrs<'linear'>;
+export const linearTemplate: KernelTemplate<'linear'> = (ctx) => {
+  const a = ctx.node.attrs;
   const x = ctx.inputs[0];
   const o = ctx.coords[ctx.coords.length - 1];
   // Over the last axis: [..., K] → [..., O]; or [N, K, 1, 1] → [N, O] when a flatten was lowered away.
   const flattened = x.shape.length === 4 && ctx.node.shape.length === 2;
   const K = flattened ? x.shape[1] : x.shape[x.shape.length - 1];
-  const w = ctx.param('weight', [K, a.outFeatures]);
+  const w = ctx.weight('weight');
   const read = readAt(
     x.name,
     x.shape,
@@ -99,25 +109,24 @@ export const linearTemplate: KernelTemplate = (ctx) => {
     body: [
       'let s = 0;',
       'for (let k = 0; k < this.constants.K; k++) {',
-      `  s += ${read} * ${w}[${o}][k];`,
+      `  s += ${read} * ${w}[${o === '0' ? 'k' : `${o} * ${K} + k`}];`,
       '}',
-      biasLine(ctx, a.bias, o, a.outFeatures),
+      biasLine(ctx, a.bias, o),
     ],
     key: `k${K}${a.bias ? 'b' : ''}${flattened ? 'flat' : ''}`,
     reduction: K,
   };
 };
 
-export const channelConv1dTemplate: KernelTemplate = (ctx) => {
-  const a = ctx.node.attrs as unknown as ConcreteAttrs<'channel_conv1d'>;
+export const channelConv1dTemplate: KernelTemplate<'channel_conv1d'> = (ctx) => {
+  const a = ctx.node.attrs;
   const x = ctx.inputs[0];
   const C = x.shape[1];
   const KS = a.kernel;
-  const off = ctx.mutation === 'padding-off-by-one' ? 1 : 0;
   const [n, c] = ctx.coords;
-  const w = ctx.param('weight', [KS]);
+  const w = ctx.weight('weight');
   return {
-    constants: { C, KS, HALF: (KS - 1) / 2 + off },
+    constants: { C, KS, HALF: (KS - 1) / 2 },
     body: [
       'let s = 0;',
       'for (let t = 0; t < this.constants.KS; t++) {',
@@ -126,7 +135,7 @@ export const channelConv1dTemplate: KernelTemplate = (ctx) => {
       `    s += ${readAt(x.name, x.shape, [n, 'ic', '0', '0'])} * ${w}[t];`,
       '  }',
       '}',
-      biasLine(ctx, a.bias, '0', 1),
+      biasLine(ctx, a.bias, '0'),
     ],
     key: `k${KS}${a.bias ? 'b' : ''}`,
     reduction: KS,

@@ -3,27 +3,24 @@
  * activation / clip / scale / offset / add / sub / mul / div steps are its epilogue) and `batch_norm` (inference-mode BN from the
  * raw statistics, used when BN folding is off or has no producer to fold into).
  */
-import type { ConcreteAttrs } from '@coordattn/reference';
 import { floatLiteral, readAt } from './source.js';
 import type { KernelTemplate } from './types.js';
 
-export const elementwiseTemplate: KernelTemplate = (ctx) => {
-  const x = ctx.inputs[0];
-  return { constants: {}, body: [`let v = ${readAt(x.name, x.shape, ctx.coords)};`], key: '', reduction: 1 };
+export const elementwiseTemplate: KernelTemplate<'elementwise'> = (ctx) => {
+  return { constants: {}, body: [`let v = ${ctx.read0(ctx.coords)};`], key: '', reduction: 1 };
 };
 
-export const batchNormTemplate: KernelTemplate = (ctx) => {
-  const a = ctx.node.attrs as unknown as ConcreteAttrs<'batch_norm'>;
+export const batchNormTemplate: KernelTemplate<'batch_norm'> = (ctx) => {
+  const a = ctx.node.attrs;
   const x = ctx.inputs[0];
-  const C = x.shape[1];
   const c = ctx.coords[1];
-  const mean = ctx.param('running_mean', [C]);
-  const variance = ctx.param('running_var', [C]);
+  const mean = ctx.weight('running_mean');
+  const variance = ctx.weight('running_var');
   const body = [
     `let v = (${readAt(x.name, x.shape, ctx.coords)} - ${mean}[${c}]) / Math.sqrt(${variance}[${c}] + ${floatLiteral(a.eps)});`,
   ];
   if (a.affine) {
-    body.push(`v = v * ${ctx.param('weight', [C])}[${c}] + ${ctx.param('bias', [C])}[${c}];`);
+    body.push(`v = v * ${ctx.weight('weight')}[${c}] + ${ctx.weight('bias')}[${c}];`);
   }
   return { constants: {}, body, key: `eps${a.eps}${a.affine ? 'affine' : ''}`, reduction: 1 };
 };

@@ -4,24 +4,25 @@
  */
 import { CoordattnError } from '@coordattn/ir';
 import { numel } from '@coordattn/reference';
-import type { LGraph, LNode, Template } from '../lower/lgraph.js';
+import { GATE_READERS, type LGraph, type LNode, type Template } from '../lower/lgraph.js';
 import { shapeOfValue } from '../lower/lgraph.js';
 import { channelConv1dTemplate, conv2dTemplate, linearTemplate } from './contraction.js';
 import { batchNormTemplate, elementwiseTemplate } from './elementwise.js';
 import { concatTemplate, permuteTemplate, reshapeTemplate, sliceTemplate } from './movement.js';
 import {
-  caPoolTemplate,
   channelReduceTemplate,
   directionalMeanTemplate,
   globalPoolTemplate,
+  multiReduceTemplate,
   windowPoolTemplate,
 } from './pools.js';
-import { dims3, epilogueKey, epilogueLines, identifier, outputCoords } from './source.js';
-import type { ArgRef, KernelArg, KernelDesc, KernelTemplate, Mutation } from './types.js';
+import { resizeTemplate } from './resize.js';
+import { dims3, epilogueKey, epilogueLines, identifier, outputCoords, readAt } from './source.js';
+import type { KernelWeight } from '../runtime/runtime.js';
+import type { ArgRef, KernelArg, KernelDesc, KernelTemplate, SumTerm, TemplateOverrides } from './types.js';
 
-export const TEMPLATES: Readonly<Record<Template, KernelTemplate>> = {
+export const TEMPLATES: { readonly [T in Template]: KernelTemplate<T> } = {
   batch_norm: batchNormTemplate,
-  ca_pool: caPoolTemplate,
   channel_conv1d: channelConv1dTemplate,
   channel_reduce: channelReduceTemplate,
   concat: concatTemplate,
@@ -30,8 +31,10 @@ export const TEMPLATES: Readonly<Record<Template, KernelTemplate>> = {
   elementwise: elementwiseTemplate,
   global_pool: globalPoolTemplate,
   linear: linearTemplate,
+  multi_reduce: multiReduceTemplate,
   permute: permuteTemplate,
   reshape: reshapeTemplate,
+  resize: resizeTemplate,
   slice: sliceTemplate,
   window_pool: windowPoolTemplate,
 };
@@ -57,14 +60,117 @@ function checkSize(node: LNode, what: string, shape: readonly number[]): void {
   }
 }
 
-/** The kernel descriptor of one lowered node of `g`. */
-export function buildKernel(g: LGraph, node: LNode, mutation: Mutation = 'none'): KernelDesc {
+/** Templates whose output at (h, w) reads every input at (h, w) only (or broadcast there). */
+const SPATIALLY_POINTWISE = new Set<Template>(['elementwise', 'batch_norm', 'conv2d']);
+
+/**
+ * The shape view a kernel is generated over. A spatially pointwise kernel (elementwise, BN, a
+ * 1×1 stride-1 unpadded conv) whose W is not a multiple of 4 sees [N, C, H, W] values as
+ * [N, C, 1, H·W] — the same row-major bytes — so its x axis runs over H·W and gpu.js's 4-lane
+ * SIMD covers whole rows (14 × 14 and 7 × 7 maps otherwise leave 2 or 3 scalar cells per row).
+ * Every value it reads must be full size or broadcast in both H and W; else no view.
+ */
+function spatialView(g: LGraph, node: LNode): (shape: readonly number[]) => number[] {
+  const same = (s: readonly number[]): number[] => [...s];
+  if (node.shape.length !== 4 || !SPATIALLY_POINTWISE.has(node.template)) return same;
+  if (node.template === 'conv2d') {
+    const a = node.attrs;
+    const one = (p: readonly number[], v: number) => p[0] === v && p[1] === v;
+    if (!one(a.kernel, 1) || !one(a.stride, 1) || !one(a.padding, 0)) return same;
+  }
+  const [, , H, W] = node.shape;
+  if (W % 4 === 0 || H === 1) return same;
+  const reads = [
+    ...node.inputs,
+    ...node.prologue,
+    ...node.epilogue.flatMap((e) => (e.kind === 'binary' ? [e.operand] : [])),
+  ];
+  const ok = reads.every((id) => {
+    const s = shapeOfValue(g, id);
+    const h = s.length >= 2 ? s[s.length - 2] : 1;
+    const w = s.length >= 1 ? s[s.length - 1] : 1;
+    return (h === H && w === W) || (h === 1 && w === 1);
+  });
+  if (!ok) return same;
+  return (s) =>
+    s.length >= 2 && s[s.length - 2] === H && s[s.length - 1] === W ? [...s.slice(0, -2), 1, H * W] : [...s];
+}
+
+/**
+ * Templates that address their output only through the logical coordinates they are given
+ * (never `this.thread.*` directly), so their thread grid may be any layout of the output's cells.
+ */
+const TRAILING_ONE_VIEW = new Set<Template>(['multi_reduce']);
+
+/**
+ * A [.., L, 1] output (CA's pooled [N, C, H+W, 1]) generated over [.., 1, L]: the same cells in the
+ * same row-major order, with gpu.js's x axis (its SIMD lanes) over L instead of over a size-1 axis.
+ */
+function trailingOneView(node: LNode): number[] {
+  const s = node.shape;
+  const r = s.length;
+  if (!TRAILING_ONE_VIEW.has(node.template) || r < 2 || s[r - 1] !== 1 || s[r - 2] === 1) return s;
+  return [...s.slice(0, -2), 1, s[r - 2]];
+}
+
+/**
+ * Kernel names unique by construction within one program: a name already given (two value ids
+ * that read alike once made identifiers, `a.b` and `a_b`, `relu@1` and `relu_1`) gets the first
+ * free `_2`, `_3`, … suffix, deterministically in program order.
+ */
+export class KernelNamer {
+  private readonly used = new Set<string>();
+
+  take(base: string): string {
+    let name = base;
+    for (let k = 2; this.used.has(name); k++) name = `${base}_${k}`;
+    this.used.add(name);
+    return name;
+  }
+}
+
+export interface BuildOptions {
+  /** Most terms one kernel of a chain adds up (default MAX_TERMS). */
+  readonly maxTerms?: number;
+  /** Names given so far in the program (kernel names are unique per namer). */
+  readonly names?: KernelNamer;
+  /** Templates used instead of the built-in ones. */
+  readonly templates?: TemplateOverrides;
+}
+
+/** Most terms one kernel adds up; longer sums are split into chained kernels (kernel-performance notes: ≤ 64–96 inputs). */
+export const MAX_TERMS = 96;
+
+/** Splits terms into chunks of at most `max`, as `if (guard) { … }` runs of equal guards. */
+function sumLines(terms: readonly SumTerm[]): string[] {
+  const out: string[] = [];
+  let open: string | null = null;
+  for (const t of terms) {
+    if (t.guard !== open) {
+      if (open !== null) out.push('}');
+      if (t.guard !== null) out.push(`if (${t.guard}) {`);
+      open = t.guard;
+    }
+    out.push(open === null ? t.line : `  ${t.line}`);
+  }
+  if (open !== null) out.push('}');
+  return out;
+}
+
+/**
+ * The kernel descriptors of one lowered node of `g`: one kernel, or a chain when its template's sum
+ * is longer than `maxTerms` (the leading kernels are `partial`, see KernelDesc).
+ */
+export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {}): KernelDesc[] {
+  const { maxTerms = MAX_TERMS, names = new KernelNamer(), templates = {} } = opts;
   const args: KernelArg[] = [];
   const refs = new Map<string, ArgRef>();
+  const view = spatialView(g, logical);
+  const node: LNode = { ...logical, shape: view(logical.shape) };
   const valueArg = (prefix: string, k: number, id: string): ArgRef => {
     const shape = shapeOfValue(g, id);
     checkSize(node, `input '${id}'`, shape);
-    const a = { name: `${prefix}${k}`, shape };
+    const a = { name: `${prefix}${k}`, shape: view(shape) };
     args.push({ name: a.name, kind: 'value', ref: id, dims: dims3(shape) });
     return a;
   };
@@ -77,61 +183,137 @@ export function buildKernel(g: LGraph, node: LNode, mutation: Mutation = 'none')
       refs.set(step.operand, valueArg('e', e++, step.operand));
     }
   }
-  const params: KernelArg[] = [];
-  const { lines, coords } = outputCoords(node.shape);
-  const result = TEMPLATES[node.template]({
+  const weights: KernelWeight[] = [];
+  const paramOf = (local: string) => {
+    const p = node.params[local];
+    if (p === undefined) {
+      throw new CoordattnError('E_KERNEL', `${node.template} kernel needs parameter '${local}'`, {
+        path: node.nodes[0],
+      });
+    }
+    return p;
+  };
+  // The thread grid: the output shape, or with a trailing size-1 axis swapped with the one before
+  // it (TRAILING_ONE_VIEW) so that x runs over a real axis; coords stay the logical ones.
+  const grid = trailingOneView(node);
+  const { lines, coords: gridCoords } = outputCoords(grid);
+  const coords =
+    grid === node.shape ? gridCoords : [...gridCoords.slice(0, -2), gridCoords.at(-1)!, gridCoords.at(-2)!];
+  if (gates.length > 0 && !GATE_READERS.has(node.template)) {
+    throw new CoordattnError('E_KERNEL', `a ${node.template} kernel cannot multiply gates into its reads`, {
+      path: node.nodes[0],
+      expected: `gates only on ${[...GATE_READERS].join(', ')} kernels`,
+    });
+  }
+  // TEMPLATES[node.template] is the template of node's own kind (TS cannot correlate the union).
+  const template = (templates[node.template] ?? TEMPLATES[node.template]) as KernelTemplate;
+  const result = template({
     node,
     inputs,
     gates,
-    mutation,
     coords,
-    param(local, dims) {
-      const p = node.params[local];
-      if (p === undefined) {
-        throw new CoordattnError('E_KERNEL', `${node.template} kernel needs parameter '${local}'`, {
-          path: node.nodes[0],
-        });
-      }
-      const name = local.replace(/[^A-Za-z0-9]/g, '_');
-      if (!params.some((a) => a.name === name)) params.push({ name, kind: 'param', ref: p.id, dims });
-      return name;
+    read0: (at) => [inputs[0], ...gates].map((a) => readAt(a.name, a.shape, at)).join(' * '),
+    weight(local) {
+      const p = paramOf(local);
+      const name = `w_${local.replace(/[^A-Za-z0-9]/g, '_')}`;
+      if (!weights.some((w) => w.name === name)) weights.push({ name, ref: p.id, length: numel(p.shape) });
+      return `this.constants.${name}`;
     },
   });
   const epi = epilogueLines(node.epilogue, coords, (id) => refs.get(id)!);
-  const usesOC = lines.some((l) => l.includes('this.constants.OC'));
-  const constants = { ...(usesOC ? { OC: node.shape[1] } : {}), ...result.constants };
-  const allArgs = [...args, ...params];
+  const allArgs = args;
   // The pieces of one split share its anchor: the piece number tells them apart.
-  const name = identifier(
+  const baseName = identifier(
     node.template,
-    node.anchor + (node.op === 'split' ? `_${node.attrs.piece as number}` : ''),
+    node.anchor + (node.template === 'slice' && node.attrs.piece !== null ? `_${node.attrs.piece}` : ''),
   );
-  const body = [...lines, ...result.body, ...epi, 'return v;'];
-  const source = `function ${name}(${allArgs.map((a) => a.name).join(', ')}) {\n${body.map((l) => `  ${l}`).join('\n')}\n}`;
   const epiKey = node.epilogue.map(epilogueKey).join('+');
-  const cacheKey = [
-    node.template,
-    node.op,
-    result.key,
-    `out${node.shape.join('x')}`,
-    ...allArgs.map((a) => `${a.name}${a.dims.join('x')}`),
-    epiKey && `epi:${epiKey}`,
-    mutation !== 'none' && `mutation:${mutation}`,
-  ]
-    .filter(Boolean)
-    .join(';');
-  return {
-    name,
-    value: node.id,
-    cacheKey,
-    template: node.template,
-    nodes: node.nodes,
-    passes: node.passes,
-    shape: node.shape,
-    output: dims3(node.shape),
-    constants,
-    args: allArgs,
-    source,
-    reduction: result.reduction,
+  const keyOf = (kargs: readonly KernelArg[], part: string): string =>
+    [
+      node.template,
+      node.op,
+      result.key,
+      part,
+      `out${node.shape.join('x')}`,
+      ...kargs.map((a) => `${a.name}${a.dims.join('x')}`),
+      ...weights.map((w) => `${w.name}${w.length}`),
+      epiKey && `epi:${epiKey}`,
+    ]
+      .filter(Boolean)
+      .join(';');
+  const describe = (
+    name: string,
+    value: string,
+    kargs: readonly KernelArg[],
+    body: readonly string[],
+    part: string,
+    partial: boolean,
+    reduction: number,
+  ): KernelDesc => {
+    const usesOC = [...lines, ...body].some((l) => l.includes('this.constants.OC'));
+    const constants = { ...(usesOC ? { OC: grid[1] } : {}), ...result.constants };
+    const source = `function ${name}(${kargs.map((a) => a.name).join(', ')}) {\n${[...lines, ...body].map((l) => `  ${l}`).join('\n')}\n}`;
+    return {
+      name,
+      value,
+      cacheKey: keyOf(kargs, part),
+      template: node.template,
+      nodes: node.nodes,
+      passes: node.passes,
+      shape: logical.shape,
+      output: dims3(grid),
+      constants,
+      weights,
+      args: kargs,
+      source,
+      reduction,
+      ...(partial ? { partial: true } : {}),
+    };
   };
+  const sum = result.sum;
+  if (sum === undefined) {
+    return [
+      describe(
+        names.take(baseName),
+        node.id,
+        allArgs,
+        [...result.body, ...epi, 'return v;'],
+        '',
+        false,
+        result.reduction,
+      ),
+    ];
+  }
+  const chunks: SumTerm[][] = [];
+  for (let i = 0; i < sum.terms.length; i += maxTerms) chunks.push(sum.terms.slice(i, i + maxTerms));
+  if (chunks.length === 0) chunks.push([]);
+  const out: KernelDesc[] = [];
+  chunks.forEach((chunk, i) => {
+    const last = i === chunks.length - 1;
+    const accArg: KernelArg[] =
+      i === 0 ? [] : [{ name: 'acc', kind: 'value', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
+    const kargs = [...allArgs, ...accArg];
+    const start = i === 0 ? sum.init : readAt('acc', node.shape, coords);
+    const body = [...result.body, `let s = ${start};`, ...sumLines(chunk)];
+    const tail = last ? [...sum.finish, ...epi, 'return v;'] : ['return s;'];
+    out.push(
+      describe(
+        names.take(chunks.length === 1 ? baseName : `${baseName}_part${i}`),
+        last ? node.id : `${node.id}#${i}`,
+        kargs,
+        [...body, ...tail],
+        chunks.length === 1 ? '' : `part${i}of${chunks.length}`,
+        !last,
+        // A partial is judged only through the chain's last kernel, whose sum has every term.
+        last ? result.reduction : Math.min(result.reduction, (i + 1) * maxTerms),
+      ),
+    );
+  });
+  return out;
+}
+
+/** The kernel descriptor of one lowered node of `g` whose sum fits one kernel. */
+export function buildKernel(g: LGraph, node: LNode): KernelDesc {
+  const ks = buildKernels(g, node, { maxTerms: Number.POSITIVE_INFINITY });
+  return ks[0];
 }

@@ -14,12 +14,19 @@ import { CoordattnError, GraphBuilder, OP_NAMES, type OpName } from '@coordattn/
 import { describeComparison, tensor, type Tensor } from '@coordattn/reference';
 import { caseData, opCase, opGraph, type OpCase } from '@coordattn/reference/arbitraries';
 import { compile } from '../compile.js';
-import { OP_KERNELS } from '../lower/lgraph.js';
+import { OP_TEMPLATES } from '../lower/lgraph.js';
 import { EXPECTED_BACKEND, Runtime } from '../runtime/runtime.js';
-import { assertProperty, runsFor, seededWeights, TEST_MODES } from '../test-util.js';
+import {
+  assertProperty,
+  faultyTemplates,
+  MUTATIONS,
+  runsFor,
+  seededWeights,
+  TEST_MODES,
+  type Mutation,
+} from '../test-util.js';
 import { verifyCompiled, type VerifyResult } from '../verify.js';
 import { MAX_FLAT_INDEX } from './index.js';
-import { MUTATIONS, type Mutation } from './types.js';
 
 const FILE = 'src/kernels/kernels.test.ts';
 
@@ -44,13 +51,20 @@ function check(
   data: readonly Float64Array[],
   seed: number,
   mode: (typeof TEST_MODES)[number],
-  mutation: Mutation = 'none',
+  mutation?: Mutation,
 ): VerifyResult {
   const graph = opGraph(oc);
   const weights = seededWeights(graph, seed);
   const inputs: Record<string, Tensor> = {};
   oc.inputs.forEach((s, i) => (inputs[`x${i}`] = tensor(s, data[i])));
-  return verifyCompiled(graph, compile(graph, weights, { mutation }), weights, inputs, mode);
+  const templates = mutation ? faultyTemplates(mutation) : undefined;
+  return verifyCompiled(
+    graph,
+    compile(graph, weights, templates ? { templates } : {}),
+    weights,
+    inputs,
+    mode,
+  );
 }
 
 function explain(r: VerifyResult): string {
@@ -92,7 +106,6 @@ describe('the arbitraries reach what the kernels must handle', () => {
 
 describe('mutation check: the property tests catch a broken kernel', () => {
   const affected: Record<Mutation, OpName[]> = {
-    none: [],
     'padding-off-by-one': ['conv2d', 'max_pool2d', 'avg_pool2d', 'channel_conv1d'],
     'drop-bias': ['conv2d', 'linear', 'channel_conv1d'],
   };
@@ -105,7 +118,9 @@ describe('mutation check: the property tests catch a broken kernel', () => {
         const mutated = caseFor(op).filter(({ oc, seed }) => {
           const graph = opGraph(oc);
           const w = seededWeights(graph, seed);
-          return text(compile(graph, w)) !== text(compile(graph, w, { mutation }));
+          return (
+            text(compile(graph, w)) !== text(compile(graph, w, { templates: faultyTemplates(mutation) }))
+          );
         });
         const details = fc.check(
           fc.property(mutated, ({ oc, data, seed }) => check(oc, data, seed, 'cpu', mutation).pass),
@@ -119,7 +134,7 @@ describe('mutation check: the property tests catch a broken kernel', () => {
 
 describe('kernel sources follow the gpu.js rules', () => {
   it('every op has a kernel template, and loop bounds are constants or literals, never arguments', () => {
-    for (const op of OP_NAMES) expect(OP_KERNELS[op].template).toBeDefined();
+    for (const op of OP_NAMES) expect(OP_TEMPLATES[op]).toBeDefined();
     for (const op of OP_NAMES) {
       for (const { oc, seed } of fc.sample(caseFor(op), { seed: 3, numRuns: 10 })) {
         const graph = opGraph(oc);
@@ -156,8 +171,8 @@ describe('kernel sources follow the gpu.js rules', () => {
   });
 
   it('split and slice along a leading axis (folded into z) read the right rows', () => {
-    // [3, 2, 2, 2]: the batch coordinate n is multiplied by C = 2 in the z index, so an offset on n
-    // must be parenthesised: x0[(n + 1) * 2 + c], not x0[n + 1 * 2 + c].
+    // [3, 2, 2, 2]: the batch coordinate n is multiplied by its stride 8 in the flat index, so an
+    // offset on n must be parenthesised: x0[(n + 1) * 8 + …], not x0[n + 1 * 8 + …].
     const b = new GraphBuilder();
     const x = b.input('x', [3, 2, 2, 2]);
     const pieces = b.opMulti('split', x, { axis: 0, sizes: [1, 2] }, { name: 'split' });
@@ -179,14 +194,14 @@ describe('kernel sources follow the gpu.js rules', () => {
     const src = compile(graph, new Map())
       .program.kernels.map((k) => k.source)
       .join('\n');
-    expect(src).toContain('x0[(n + 1) * 2 + c]');
+    expect(src).toContain('x0[(n + 1) * 8 + c * 4 + y * 2 + x]');
     // A size-1 output axis has the literal coordinate 0: its read index folds to a literal (GL
     // rejects `x0[0 + 1]`).
     const one = new GraphBuilder();
     const y = one.input('x', [2, 1, 1, 2]);
     one.opMulti('split', y, { axis: 0, sizes: [1, 1] }, { name: 'split' }).forEach((p) => one.output(p));
     const g1 = one.build();
-    expect(compile(g1, new Map()).program.kernels[1].source).toContain('x0[1][0][x]');
+    expect(compile(g1, new Map()).program.kernels[1].source).toContain('x0[x + 2]');
     for (const mode of TEST_MODES) {
       const r = verifyCompiled(
         g1,
@@ -211,8 +226,8 @@ describe('kernel sources follow the gpu.js rules', () => {
     const src = kernels.map((k) => k.source).join('\n');
     expect(src).toContain('v = v + 3.0; // offset (off)');
     expect(src).toContain('v = Math.max(v, 0.5); // clip (lo)');
-    expect(src).toContain('v = v - e0[z][0][0]; // sub (centre)');
-    expect(src).toContain('v = v / e1[z][0][0]; // div (q)');
+    expect(src).toContain('v = v - e0[z]; // sub (centre)');
+    expect(src).toContain('v = v / e1[z]; // div (q)');
     expect(src).toContain('v = Math.min(Math.max(v, -1.0), 1.0); // clip (both)');
     expect(src).toContain('v = Math.min(v, 0.25); // clip (hi)');
     // The pool has two readers, so it stays alone; offset + clip, and centre − pool, / lo,
@@ -225,8 +240,9 @@ describe('kernel sources follow the gpu.js rules', () => {
     b.output(b.op('relu6', b.input('x', [1, 4, 3, 3]), {}, { name: 'act' }));
     const lines: string[] = [];
     compile(b.build(), new Map(), { debug: true, log: (l) => lines.push(l) });
+    // A 3 × 3 map (W not a multiple of 4) is generated over H·W = 9 cells per row (spatial view).
     expect(lines.join('\n')).toMatch(
-      /kernel elementwise_act {2}\(act\)\n\/\/ cache key: elementwise;relu6;.*\n\/\/ output \[3, 3, 4\].*\nfunction elementwise_act\(x0\)/,
+      /kernel elementwise_act {2}\(act\)\n\/\/ cache key: elementwise;relu6;.*\n\/\/ output \[9, 1, 4\].*\nfunction elementwise_act\(x0\)/,
     );
   });
 });

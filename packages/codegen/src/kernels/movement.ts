@@ -3,12 +3,11 @@
  * strided slice op), permute (output axis d reads input axis perm[d]) and reshape (flat row-major
  * index → input coordinates; also flatten and dropout when they are not lowered away).
  */
-import type { ConcreteAttrs } from '@coordattn/reference';
 import { dims3, readAt } from './source.js';
 import type { KernelTemplate } from './types.js';
 
-export const concatTemplate: KernelTemplate = (ctx) => {
-  const axis = (ctx.node.attrs as unknown as ConcreteAttrs<'concat'>).axis;
+export const concatTemplate: KernelTemplate<'concat'> = (ctx) => {
+  const axis = ctx.node.attrs.axis;
   const at = ctx.coords[axis];
   const body = ['let v = 0;'];
   let start = 0;
@@ -31,8 +30,8 @@ export const concatTemplate: KernelTemplate = (ctx) => {
 };
 
 /** Output index i along the axis reads input index start + i·step (a split piece has step 1). */
-export const sliceTemplate: KernelTemplate = (ctx) => {
-  const { axis, start, step } = ctx.node.attrs as { axis: number; start: number; step: number };
+export const sliceTemplate: KernelTemplate<'slice'> = (ctx) => {
+  const { axis, start, step } = ctx.node.attrs;
   const x = ctx.inputs[0];
   const at = (c: string): string => {
     // A literal coordinate (a size-1 output axis) folds to a literal: gpu.js's GL backends reject
@@ -50,33 +49,25 @@ export const sliceTemplate: KernelTemplate = (ctx) => {
   };
 };
 
-export const permuteTemplate: KernelTemplate = (ctx) => {
-  const perm = (ctx.node.attrs as unknown as ConcreteAttrs<'permute'>).perm;
-  const x = ctx.inputs[0];
+export const permuteTemplate: KernelTemplate<'permute'> = (ctx) => {
+  const perm = ctx.node.attrs.perm;
   const coords = new Array<string>(perm.length);
   perm.forEach((p, d) => (coords[p] = ctx.coords[d]));
   return {
     constants: {},
-    body: [`let v = ${readAt(x.name, x.shape, coords)};`],
+    body: [`let v = ${ctx.read0(coords)};`],
     key: `perm${perm.join('')}`,
     reduction: 1,
   };
 };
 
-export const reshapeTemplate: KernelTemplate = (ctx) => {
+export const reshapeTemplate: KernelTemplate<'reshape'> = (ctx) => {
   const x = ctx.inputs[0];
   const [ox, oy] = dims3(ctx.node.shape);
-  const [ix, iy] = dims3(x.shape);
   return {
     constants: {},
-    body: [
-      `const f = this.thread.x + ${ox} * (this.thread.y + ${oy} * this.thread.z);`,
-      `const zi = Math.floor(f / ${ix * iy});`,
-      `const r = f - zi * ${ix * iy};`,
-      `const yi = Math.floor(r / ${ix});`,
-      `const xi = r - yi * ${ix};`,
-      `let v = ${x.name}[zi][yi][xi];`,
-    ],
+    // Same elements in the same row-major order: the flat output index reads the flat input.
+    body: [`let v = ${x.name}[this.thread.x + ${ox} * (this.thread.y + ${oy} * this.thread.z)];`],
     key: `from${x.shape.join('x')}`,
     reduction: 1,
   };

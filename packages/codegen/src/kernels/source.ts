@@ -62,24 +62,30 @@ export function outputCoords(shape: readonly number[]): OutputCoords {
 }
 
 /**
- * `arg[z][y][x]` reading a tensor of `shape` at the logical coordinates `coords` of a tensor of
- * rank coords.length, numpy-broadcast: shapes align on the right and size-1 axes read index 0.
+ * A coordinate of outputCoords as a thread id where it is one (`z` → `this.thread.z`): gpu.js's
+ * wasm backend types `const` locals as float, so index math on them goes through float.
+ */
+export function thread(c: string): string {
+  return c === 'x' || c === 'y' || c === 'z' ? `this.thread.${c}` : c;
+}
+
+/**
+ * `arg[i]` reading a tensor of `shape` at the logical coordinates `coords` of a tensor of rank
+ * coords.length, numpy-broadcast (shapes align on the right and size-1 axes read index 0), with i
+ * the flat row-major index: every backend reads any value flat, whatever the output size of the
+ * kernel that wrote it (webasm memory, GL textures and Inputs are all addressed row-major).
  */
 export function readAt(arg: string, shape: readonly number[], coords: readonly string[]): string {
   const r = shape.length;
   const off = coords.length - r;
-  const c = shape.map((d, i) => (d === 1 ? '0' : coords[i + off]));
-  const x = r >= 1 ? c[r - 1] : '0';
-  const y = r >= 2 ? c[r - 2] : '0';
-  // z = Σ over leading axes of coordinate · (product of the later leading dims).
-  const lead = Math.max(0, r - 2);
+  // Flat row-major index Σ coordinate · stride; broadcast (size-1) axes contribute nothing.
   const terms: string[] = [];
   let stride = 1;
-  for (let i = lead - 1; i >= 0; i--) {
-    terms.unshift(times(c[i], stride));
+  for (let i = r - 1; i >= 0; i--) {
+    if (shape[i] !== 1) terms.unshift(times(coords[i + off], stride));
     stride *= shape[i];
   }
-  return `${arg}[${sum(terms)}][${y}][${x}]`;
+  return `${arg}[${sum(terms)}]`;
 }
 
 /** The expression of an activation applied to the variable `v`. */

@@ -14,8 +14,7 @@ import {
   type Graph,
   type OpName,
 } from '@coordattn/ir';
-import { concreteAttrs, concreteShape, type Weights } from '@coordattn/reference';
-import type { PassName } from '../passes/index.js';
+import { concreteAttrs, concreteShape, type ConcreteAttrs, type Weights } from '@coordattn/reference';
 
 /** A constant tensor a kernel reads (weights, BN statistics, folded weights), float64 at compile time. */
 export interface ParamTensor {
@@ -39,6 +38,17 @@ export type Epilogue =
       readonly node: string;
     };
 
+/**
+ * One reduction of a `multi_reduce` kernel: a keep-dims mean or max of the input over `axes`,
+ * optionally permuted (output axis d = reduced axis perm[d]), `length` entries along the concat axis.
+ */
+export interface ReduceSegment {
+  readonly reduce: 'mean' | 'max';
+  readonly axes: readonly number[];
+  readonly perm: readonly number[] | null;
+  readonly length: number;
+}
+
 /** The kernel templates; see ../kernels. `elementwise` reads its first input and applies the epilogue. */
 export type Template =
   | 'conv2d'
@@ -47,27 +57,56 @@ export type Template =
   | 'elementwise'
   | 'global_pool'
   | 'directional_mean'
-  | 'ca_pool'
+  | 'multi_reduce'
   | 'channel_reduce'
   | 'window_pool'
   | 'channel_conv1d'
   | 'concat'
   | 'slice'
   | 'permute'
-  | 'reshape';
+  | 'reshape'
+  | 'resize';
 
-export interface LNode {
+/** A window pool (max or average): the pool attributes, `countIncludePad` true for max (unused). */
+export type WindowPoolAttrs = ConcreteAttrs<'max_pool2d'> & { readonly countIncludePad: boolean };
+
+/** What each template reads from its node: a discriminated union on `template` (see LNode). */
+export interface TemplateAttrs {
+  readonly conv2d: ConcreteAttrs<'conv2d'>;
+  readonly linear: ConcreteAttrs<'linear'>;
+  readonly batch_norm: ConcreteAttrs<'batch_norm'>;
+  /** The computation is the epilogue. */
+  readonly elementwise: Readonly<Record<string, never>>;
+  readonly global_pool: { readonly reduce: 'mean' | 'max' };
+  readonly directional_mean: ConcreteAttrs<'directional_mean'>;
+  readonly multi_reduce: { readonly axis: number; readonly segments: readonly ReduceSegment[] };
+  readonly channel_reduce: ConcreteAttrs<'channel_reduce'>;
+  readonly window_pool: WindowPoolAttrs;
+  readonly channel_conv1d: ConcreteAttrs<'channel_conv1d'>;
+  readonly concat: ConcreteAttrs<'concat'>;
+  /** A slice op, or piece `piece` of a split (step 1). */
+  readonly slice: {
+    readonly axis: number;
+    readonly start: number;
+    readonly step: number;
+    readonly piece: number | null;
+  };
+  readonly permute: ConcreteAttrs<'permute'>;
+  /** Reads the input in row-major order (flatten, dropout, reshape). */
+  readonly reshape: Readonly<Record<string, never>>;
+  readonly resize: ConcreteAttrs<'resize'>;
+}
+
+/** The fields every lowered node has, whatever its template. */
+export interface LNodeBase {
   /** Value id of the output (the IR path of the node that produced it; `path:k` for split pieces). */
   id: string;
-  template: Template;
   /** The IR op the node came from (the first one, when several were fused). */
   op: OpName;
   /** IR path of that op's node: names the kernel (`conv2d_features_3_conv_1_0`). */
   anchor: string;
   /** Value ids read: graph input names or other nodes' ids. */
   inputs: string[];
-  /** Concrete IR attributes of the original op (plus template-specific fields set by passes). */
-  attrs: Record<string, unknown>;
   shape: number[];
   /** Local name (`weight`, `bias`, `running_mean`, ...) → constant tensor. */
   params: Record<string, ParamTensor>;
@@ -79,6 +118,31 @@ export interface LNode {
   /** Names of the passes that changed this node. */
   passes: string[];
 }
+
+/** A lowered node of template T: its attributes are what that template reads. */
+export type LNodeOf<T extends Template> = LNodeBase & { template: T; attrs: TemplateAttrs[T] };
+
+/** One lowered node = one kernel launch (or one chain of partial sums) with one output. */
+export type LNode = { [T in Template]: LNodeOf<T> }[Template];
+
+/** Gives node `n` another template (a pass that fuses several nodes into one kernel). */
+export function retemplate<T extends Template>(n: LNode, template: T, attrs: TemplateAttrs[T]): LNodeOf<T> {
+  const m = n as LNodeBase & { template: Template; attrs: TemplateAttrs[Template] };
+  m.template = template;
+  m.attrs = attrs;
+  return m as LNodeOf<T>;
+}
+
+/**
+ * Templates whose reads of input 0 can multiply gates in (the `prologue`; TemplateContext.read0):
+ * the fuse-gate pass folds a gate into readers of these templates only.
+ */
+export const GATE_READERS: ReadonlySet<Template> = new Set<Template>([
+  'conv2d',
+  'elementwise',
+  'multi_reduce',
+  'permute',
+]);
 
 export interface LGraph {
   readonly inputs: { readonly name: string; readonly shape: number[] }[];
@@ -94,43 +158,42 @@ export function valueId(ref: string): string {
 }
 
 /**
- * How each IR primitive is lowered: the kernel template that runs it, and the pass that removes it
- * altogether where one does (it still has a template for when that pass is switched off).
+ * The kernel template that runs each IR primitive (a pass may lower it away altogether; see
+ * LOWERED_AWAY in ../passes, and it still has a template for when that pass is switched off).
  */
-export const OP_KERNELS: Readonly<
-  Record<OpName, { readonly template: Template; readonly loweredAwayBy?: PassName }>
-> = {
-  add: { template: 'elementwise' },
-  avg_pool2d: { template: 'window_pool' },
-  batch_norm: { template: 'batch_norm', loweredAwayBy: 'fold-bn' },
-  channel_conv1d: { template: 'channel_conv1d' },
-  channel_reduce: { template: 'channel_reduce' },
-  clip: { template: 'elementwise' },
-  concat: { template: 'concat' },
-  conv2d: { template: 'conv2d' },
-  directional_mean: { template: 'directional_mean' },
-  div: { template: 'elementwise' },
-  dropout: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
-  flatten: { template: 'reshape', loweredAwayBy: 'eliminate-identity' },
-  global_avg_pool: { template: 'global_pool' },
-  global_max_pool: { template: 'global_pool' },
-  hard_sigmoid: { template: 'elementwise' },
-  hard_swish: { template: 'elementwise' },
-  identity: { template: 'elementwise', loweredAwayBy: 'eliminate-identity' },
-  linear: { template: 'linear' },
-  max_pool2d: { template: 'window_pool' },
-  mul: { template: 'elementwise' },
-  offset: { template: 'elementwise' },
-  permute: { template: 'permute' },
-  relu: { template: 'elementwise' },
-  relu6: { template: 'elementwise' },
-  reshape: { template: 'reshape' },
-  scale: { template: 'elementwise' },
-  sigmoid: { template: 'elementwise' },
-  slice: { template: 'slice' },
-  split: { template: 'slice' },
-  sub: { template: 'elementwise' },
-  swish: { template: 'elementwise' },
+export const OP_TEMPLATES: Readonly<Record<OpName, Template>> = {
+  add: 'elementwise',
+  avg_pool2d: 'window_pool',
+  batch_norm: 'batch_norm',
+  channel_conv1d: 'channel_conv1d',
+  channel_reduce: 'channel_reduce',
+  clip: 'elementwise',
+  concat: 'concat',
+  conv2d: 'conv2d',
+  directional_mean: 'directional_mean',
+  div: 'elementwise',
+  dropout: 'reshape',
+  flatten: 'reshape',
+  global_avg_pool: 'global_pool',
+  global_max_pool: 'global_pool',
+  hard_sigmoid: 'elementwise',
+  hard_swish: 'elementwise',
+  identity: 'elementwise',
+  linear: 'linear',
+  max_pool2d: 'window_pool',
+  mul: 'elementwise',
+  offset: 'elementwise',
+  permute: 'permute',
+  relu: 'elementwise',
+  relu6: 'elementwise',
+  reshape: 'reshape',
+  resize: 'resize',
+  scale: 'elementwise',
+  sigmoid: 'elementwise',
+  slice: 'slice',
+  split: 'slice',
+  sub: 'elementwise',
+  swish: 'elementwise',
 };
 
 /**
@@ -154,7 +217,6 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
     const base = {
       op: node.op,
       anchor: node.path,
-      attrs,
       params,
       prologue: [],
       nodes: [node.path],
@@ -163,7 +225,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
     const shapes = node.outputs.map((s, k) => concreteShape(s, node.path, `output ${k}`));
     if (node.op === 'split') {
       // One slice kernel per piece: piece k starts at the sum of the sizes before it, step 1.
-      const sizes = attrs.sizes as number[];
+      const { axis, sizes } = attrs as ConcreteAttrs<'split'>;
       let offset = 0;
       shapes.forEach((shape, k) => {
         nodes.push({
@@ -171,7 +233,7 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
           id: k === 0 ? node.path : `${node.path}:${k}`,
           template: 'slice',
           inputs: ins,
-          attrs: { axis: attrs.axis, start: offset, step: 1, piece: k },
+          attrs: { axis, start: offset, step: 1, piece: k },
           shape,
           epilogue: [],
         });
@@ -179,18 +241,65 @@ export function lowerGraph(graph: Graph, weights: Weights): LGraph {
       });
       continue;
     }
-    const { template } = OP_KERNELS[node.op];
-    const epilogue = template === 'elementwise' ? [elementwiseStep(node.op, attrs, ins, node.path)] : [];
+    const lowered = templateOf(node.op, attrs);
+    const elementwise = lowered.template === 'elementwise';
     nodes.push({
       ...base,
+      ...lowered,
       id: node.path,
-      template,
-      inputs: template === 'elementwise' ? [ins[0]] : ins,
+      inputs: elementwise ? [ins[0]] : ins,
       shape: shapes[0],
-      epilogue,
+      epilogue: elementwise ? [elementwiseStep(node.op, attrs, ins, node.path)] : [],
     });
   }
   return { inputs, nodes, outputs: graph.outputs.map((ref) => ({ ref, value: valueId(ref) })) };
+}
+
+type Lowered = { [T in Template]: { template: T; attrs: TemplateAttrs[T] } }[Template];
+
+/**
+ * The template of an op and the attributes it reads. `attrs` are the op's concrete attributes,
+ * already validated by the IR op's schema (Graph.addNode): this is the one place they are taken
+ * as the op's attribute type.
+ */
+function templateOf(op: OpName, attrs: Record<string, unknown>): Lowered {
+  const as = <K extends OpName>(_: K): ConcreteAttrs<K> => attrs as ConcreteAttrs<K>;
+  switch (OP_TEMPLATES[op]) {
+    case 'conv2d':
+      return { template: 'conv2d', attrs: as('conv2d') };
+    case 'linear':
+      return { template: 'linear', attrs: as('linear') };
+    case 'batch_norm':
+      return { template: 'batch_norm', attrs: as('batch_norm') };
+    case 'channel_conv1d':
+      return { template: 'channel_conv1d', attrs: as('channel_conv1d') };
+    case 'channel_reduce':
+      return { template: 'channel_reduce', attrs: as('channel_reduce') };
+    case 'directional_mean':
+      return { template: 'directional_mean', attrs: as('directional_mean') };
+    case 'global_pool':
+      return { template: 'global_pool', attrs: { reduce: op === 'global_max_pool' ? 'max' : 'mean' } };
+    case 'window_pool':
+      return {
+        template: 'window_pool',
+        attrs: op === 'avg_pool2d' ? as('avg_pool2d') : { ...as('max_pool2d'), countIncludePad: true },
+      };
+    case 'concat':
+      return { template: 'concat', attrs: as('concat') };
+    case 'slice': {
+      const { axis, start, step } = as('slice');
+      return { template: 'slice', attrs: { axis, start, step, piece: null } };
+    }
+    case 'permute':
+      return { template: 'permute', attrs: as('permute') };
+    case 'resize':
+      return { template: 'resize', attrs: as('resize') };
+    case 'multi_reduce':
+      throw new CoordattnError('E_KERNEL', `op ${op} cannot lower to multi_reduce (a fusion's template)`);
+    case 'elementwise':
+    case 'reshape':
+      return { template: OP_TEMPLATES[op] as 'elementwise' | 'reshape', attrs: {} };
+  }
 }
 
 const isBinary = (op: OpName): op is BinaryOpName => (BINARY_OPS as readonly string[]).includes(op);
@@ -253,7 +362,6 @@ export function cloneLGraph(g: LGraph): LGraph {
     nodes: g.nodes.map((n) => ({
       ...n,
       inputs: [...n.inputs],
-      attrs: { ...n.attrs },
       shape: [...n.shape],
       params: { ...n.params },
       prologue: [...n.prologue],

@@ -7,17 +7,19 @@
  *   [N,C,1,1] value read only by linear layers is read through directly.
  * - fold-bn: BatchNorm after a conv2d / linear with no other reader folds into its weights and bias
  *   (computed in float64 at compile time): w' = w·γ/√(σ²+ε), b' = (b − μ)·γ/√(σ²+ε) + β.
- * - fuse-ca-pools: Coordinate Attention's pool_h, pool_w, permute and concat become one `ca_pool`
- *   kernel writing the concatenated descriptor.
+ * - fuse-reductions: reductions of one input (ops with the `reduce` trait), each optionally
+ *   permuted, that meet in a concat become one `multi_reduce` kernel (CA's descriptor, CBAM's and
+ *   Triplet's channel pools).
  * - fuse-epilogue: an activation, clip, scale, offset, add, sub, mul or div whose input has no
  *   other reader runs in the producer's epilogue (conv + bias + act + residual add is one kernel; `x·a_w·a_h` is one kernel).
  * - fuse-gate: a kernel that only multiplies its input by gates (`x·a_h·a_w`, SE/ECA/CBAM
  *   re-weighting) and feeds a conv2d as its only reader is folded into the conv's input reads.
  */
+import type { OpName } from '@coordattn/ir';
 import type { LGraph } from '../lower/lgraph.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldBn } from './fold-bn.js';
-import { fuseCaPools } from './fuse-ca-pools.js';
+import { fuseReductions } from './fuse-reductions.js';
 import { fuseEpilogue } from './fuse-epilogue.js';
 import { fuseGate } from './fuse-gate.js';
 
@@ -31,7 +33,7 @@ export interface Pass {
 export const PASS_NAMES = [
   'eliminate-identity',
   'fold-bn',
-  'fuse-ca-pools',
+  'fuse-reductions',
   'fuse-epilogue',
   'fuse-gate',
 ] as const;
@@ -49,9 +51,9 @@ export const PASSES: readonly Pass[] = [
     run: foldBn,
   },
   {
-    name: 'fuse-ca-pools',
-    summary: "CA's two directional pools + permute + concat in one kernel",
-    run: fuseCaPools,
+    name: 'fuse-reductions',
+    summary: 'reductions of one input meeting in a concat (CA, CBAM, Triplet pools) in one kernel',
+    run: fuseReductions,
   },
   {
     name: 'fuse-epilogue',
@@ -67,6 +69,14 @@ export const PASSES: readonly Pass[] = [
 
 export type PassSwitches = Partial<Record<PassName, boolean>>;
 
+/** IR ops a pass removes altogether (they keep a template, used when that pass is switched off). */
+export const LOWERED_AWAY: Readonly<Partial<Record<OpName, PassName>>> = {
+  batch_norm: 'fold-bn',
+  dropout: 'eliminate-identity',
+  flatten: 'eliminate-identity',
+  identity: 'eliminate-identity',
+};
+
 /** Runs every enabled pass (all by default) in order; returns the names of those that ran. */
 export function applyPasses(g: LGraph, switches: PassSwitches = {}): PassName[] {
   const ran: PassName[] = [];
@@ -78,4 +88,4 @@ export function applyPasses(g: LGraph, switches: PassSwitches = {}): PassName[] 
   return ran;
 }
 
-export { eliminateIdentity, foldBn, fuseCaPools, fuseEpilogue, fuseGate };
+export { eliminateIdentity, foldBn, fuseEpilogue, fuseGate, fuseReductions };

@@ -117,19 +117,79 @@ describe('passes one by one', () => {
     }
   });
 
-  it("fuse-ca-pools turns CA's pool_h, pool_w, permute and concat into one ca_pool kernel", () => {
+  it("fuse-reductions turns CA's pool_h, pool_w, permute and concat into one multi_reduce kernel", () => {
     const g = lowered(caWithConsumer());
-    const pool = g.nodes.find((n) => n.template === 'ca_pool')!;
+    const pool = g.nodes.find((n) => n.template === 'multi_reduce')!;
     expect(pool.nodes).toEqual([
       'attention.pool_h',
       'attention.pool_w',
       'attention.permute_w',
       'attention.cat',
     ]);
+    expect(pool.inputs).toEqual(['x']);
     expect(g.nodes.some((n) => n.template === 'directional_mean' || n.template === 'concat')).toBe(false);
-    const off = lowered(caWithConsumer(), { 'fuse-ca-pools': false });
+    const off = lowered(caWithConsumer(), { 'fuse-reductions': false });
     expect(off.nodes.filter((n) => n.template === 'directional_mean').length).toBe(2);
   });
+
+  it("fuse-reductions fuses CBAM's and Triplet's channel pools (max ‖ mean along C) by the same rule", () => {
+    const cbam = lowered(blockGraph([1, 16, 7, 9], { kind: 'cbam', config: { reduction: 4 } }));
+    const pools = cbam.nodes.filter((n) => n.template === 'multi_reduce');
+    expect(pools.length).toBe(1);
+    expect(pools[0].nodes).toEqual(
+      expect.arrayContaining([
+        'attention.channel_gate.mul',
+        'attention.spatial_gate.compress.max',
+        'attention.spatial_gate.compress.mean',
+        'attention.spatial_gate.compress.cat',
+      ]),
+    );
+    // Its input is the channel-gated x: the gate multiply is folded into its reads (fuse-gate).
+    expect(pools[0].prologue.length).toBe(1);
+    const triplet = lowered(blockGraph([1, 16, 7, 9], { kind: 'triplet' }));
+    // One Z-pool per branch: channel-wise, and over the two permuted views.
+    expect(triplet.nodes.filter((n) => n.template === 'multi_reduce').length).toBe(3);
+    expect(triplet.nodes.some((n) => n.template === 'channel_reduce')).toBe(false);
+  });
+
+  it('fuse-reductions leaves a concat alone when a reduction has another reader or another input', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 8, 5, 5]);
+    const y = b.input('y', [1, 8, 5, 5]);
+    const mx = b.op('channel_reduce', x, { reduce: 'max' }, { name: 'max' });
+    const my = b.op('channel_reduce', y, { reduce: 'mean' }, { name: 'mean' });
+    b.output(b.op('concat', [mx, my], { axis: 1 }, { name: 'cat' }));
+    expect(lowered(b.build()).nodes.some((n) => n.template === 'multi_reduce')).toBe(false);
+    const b2 = new GraphBuilder();
+    const x2 = b2.input('x', [1, 8, 5, 5]);
+    const m2 = b2.op('channel_reduce', x2, { reduce: 'max' }, { name: 'max' });
+    const a2 = b2.op('channel_reduce', x2, { reduce: 'mean' }, { name: 'mean' });
+    b2.output(b2.op('concat', [m2, a2], { axis: 1 }, { name: 'cat' }));
+    b2.output(m2);
+    expect(lowered(b2.build()).nodes.some((n) => n.template === 'multi_reduce')).toBe(false);
+  });
+
+  it.each(['ca', 'se', 'eca', 'cbam', 'triplet'] as const)(
+    'every attention block gets fused kernels: %s before a conv',
+    (kind) => {
+      const spec = (
+        kind === 'eca' || kind === 'triplet' ? { kind } : { kind, config: { reduction: 4 } }
+      ) as AttentionSpec;
+      const graph = blockGraph([1, 16, 7, 9], spec, { outChannels: 8, kernel: 1 });
+      const none = lowered(graph, Object.fromEntries(PASS_NAMES.map((p) => [p, false])));
+      const all = lowered(graph);
+      expect(none.nodes.length).toBeGreaterThanOrEqual(graph.nodes.length);
+      expect(all.nodes.length).toBeLessThan(none.nodes.length);
+      // The gate multiplies are never kernels of their own: they run in their readers' reads (the
+      // consuming conv; Triplet's permutes back).
+      const muls = (g: typeof all) => g.nodes.filter((n) => n.op === 'mul').length;
+      expect(muls(all)).toBeLessThan(muls(none));
+      if (kind !== 'triplet') expect(muls(all)).toBe(0);
+      expect(all.nodes.some((n) => n.passes.includes('fuse-gate'))).toBe(true);
+      // No kernel is a bare activation: each runs in its producer's epilogue.
+      expect(all.nodes.filter((n) => n.op in ACTIVATIONS)).toEqual([]);
+    },
+  );
 
   it('fuse-gate folds x·a_w·a_h into the consuming conv: the gated tensor is never written', () => {
     const g = lowered(caWithConsumer());

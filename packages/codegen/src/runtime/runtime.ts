@@ -1,7 +1,10 @@
 /**
- * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js and node
- * builtins, so the compiler copies this file next to every emitted model module and the module
- * runs without @coordattn/* (`loadWeightsFile` reads the weights file on its own).
+ * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js, node builtins,
+ * the gpu.js patch beside it and the project's one error type (`@coordattn/ir/errors`, a file that
+ * imports nothing), so the compiler copies these files next to every emitted model module (the
+ * error module as `./errors.ts`) and the module runs without @coordattn/* (`loadWeightsFile` reads
+ * the weights file on its own). Failures are CoordattnErrors with codes: E_BACKEND (mode
+ * unavailable, fallback), E_EVAL (inputs, weights), E_KERNEL.
  *
  * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl`), precision
  *   'single', output size and constants from the descriptor. Loop bounds in the sources are
@@ -15,18 +18,39 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize } from 'node:path';
-import { GPU, Input, type IGPUKernelSettings, type IKernelRunShortcut, type OutputDimensions } from 'gpu.js';
+import { CoordattnError } from '@coordattn/ir/errors';
+import {
+  GPU,
+  Input,
+  type IGPUKernelSettings,
+  type IKernelRunShortcut,
+  type IPipelineRunShortcut,
+  type OutputDimensions,
+} from 'gpu.js';
+// Patches gpu.js's webasm code generator on load (i32 locals, v128 loads; docs/gpujs-patch.md).
+import { gpujsPatchStatus, type GpujsPatchStatus } from './gpujs-patch.js';
+
+export { gpujsPatchStatus, type GpujsPatchStatus };
 
 /** One argument of a kernel, in call order. */
 export interface KernelArg {
   /** Parameter name in the kernel source. */
   readonly name: string;
-  /** `value`: a graph input or another kernel's output; `param`: a constant tensor of the weights file. */
-  readonly kind: 'value' | 'param';
-  /** Value id or parameter id. */
+  /** A graph input, another kernel's output or a partial sum (weights are constants: KernelDesc.weights). */
+  readonly kind: 'value';
+  /** Value id. */
   readonly ref: string;
   /** gpu.js input size: [x] for vectors, [x, y] for matrices, [x, y, z] for values. */
   readonly dims: readonly number[];
+}
+
+/** A weight tensor a kernel reads as a constant array: `this.constants[name][i]`, flat row-major. */
+export interface KernelWeight {
+  /** Key in the kernel's constants. */
+  readonly name: string;
+  /** Parameter id in the weights file. */
+  readonly ref: string;
+  readonly length: number;
 }
 
 /** A kernel as plain data. */
@@ -47,7 +71,14 @@ export interface KernelDesc {
   /** gpu.js output size [x, y, z]. */
   readonly output: readonly [number, number, number];
   readonly constants: Readonly<Record<string, number>>;
+  /** Weight tensors bound as constant arrays (uploaded once per kernel build). */
+  readonly weights: readonly KernelWeight[];
   readonly args: readonly KernelArg[];
+  /**
+   * Set on the leading kernels of a sum split over a chain: the kernel writes a partial sum of
+   * `value`'s computation (its own value id is `value#k`); only the chain's last kernel writes `value`.
+   */
+  readonly partial?: boolean;
   /** `function name(args) { ... }`. */
   readonly source: string;
   /** Longest sum one output element accumulates (terms). */
@@ -60,14 +91,15 @@ export interface KernelDesc {
  */
 export interface KernelThis {
   thread: { x: number; y: number; z: number };
-  constants: Record<string, number>;
+  /** Numbers, and weight arrays (see KernelDesc.weights): one type so sources type-check either way. */
+  constants: Record<string, number & ArrayLike<number>>;
   output: { x: number; y: number; z: number };
 }
 
 /** A compiled model's execution plan: kernels in execution order, each producing one value. */
 export interface ProgramData {
   readonly format: 'coordattn-program';
-  readonly version: 1;
+  readonly version: 2;
   readonly inputs: readonly { readonly name: string; readonly shape: readonly number[] }[];
   readonly outputs: readonly {
     readonly ref: string;
@@ -97,17 +129,6 @@ export interface RuntimeOptions {
   readonly allowFallback?: boolean;
   /** Kernel functions by name (an emitted module passes its own); default: each descriptor's source. */
   readonly functions?: Readonly<Record<string, (...args: never[]) => number>>;
-}
-
-/** Thrown for runtime failures: code E_BACKEND (mode unavailable / fallback) or E_KERNEL. */
-export class RuntimeError extends Error {
-  constructor(
-    readonly code: 'E_BACKEND' | 'E_KERNEL' | 'E_EVAL',
-    message: string,
-  ) {
-    super(`${code}: ${message}`);
-    this.name = 'RuntimeError';
-  }
 }
 
 type Nested = Float32Array | Nested[];
@@ -167,11 +188,15 @@ export function headlessGLAvailable(): { ok: boolean; reason?: string } {
 export class Runtime {
   private readonly gpu: GPU;
   private readonly kernels: IKernelRunShortcut[];
-  private readonly params = new Map<string, Input>();
+  private readonly constArrays = new Map<string, Float32Array>();
   private checked = false;
   private destroyed = false;
+  /** webasm: the whole plan as one gpu.js pipeline (one wasm memory, one copy in and out); built on first use. */
+  private pipeline: IPipelineRunShortcut | undefined;
   /** The gpu.js kernel class that really ran each kernel (after the first run). */
   readonly backends = new Map<string, string>();
+  /** Whether gpu.js's code generator patch is in place (self-tested) for the kernels built here. */
+  readonly gpujsPatch: GpujsPatchStatus = gpujsPatchStatus();
 
   constructor(
     readonly program: ProgramData,
@@ -180,27 +205,26 @@ export class Runtime {
   ) {
     const { mode } = options;
     if (!(MODES as readonly string[]).includes(mode)) {
-      throw new RuntimeError('E_BACKEND', `unknown mode '${mode}' (expected one of ${MODES.join(', ')})`);
+      throw new CoordattnError('E_BACKEND', `unknown mode '${mode}' (expected one of ${MODES.join(', ')})`);
     }
     if (mode === 'headlessgl') {
       const gl = headlessGLAvailable();
-      if (!gl.ok) throw new RuntimeError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`);
+      if (!gl.ok) throw new CoordattnError('E_BACKEND', `mode headlessgl is unavailable: ${gl.reason}`);
     }
     if (mode === 'webasm' && !GPU.isWebAssemblySupported) {
-      throw new RuntimeError('E_BACKEND', 'mode webasm is unavailable: WebAssembly is not supported here');
+      throw new CoordattnError('E_BACKEND', 'mode webasm is unavailable: WebAssembly is not supported here');
     }
     for (const k of program.kernels) {
-      for (const a of k.args) {
-        if (a.kind !== 'param' || this.params.has(a.ref)) continue;
-        const data = params.get(a.ref);
-        if (data === undefined) throw new RuntimeError('E_EVAL', `weights file has no tensor '${a.ref}'`);
-        if (data.length !== numel(a.dims)) {
-          throw new RuntimeError(
+      for (const w of k.weights) {
+        const data = params.get(w.ref);
+        if (data === undefined) throw new CoordattnError('E_EVAL', `weights file has no tensor '${w.ref}'`);
+        if (data.length !== w.length) {
+          throw new CoordattnError(
             'E_EVAL',
-            `tensor '${a.ref}' has ${data.length} values, kernel ${k.name} expects ${numel(a.dims)}`,
+            `tensor '${w.ref}' has ${data.length} values, kernel ${k.name} expects ${w.length}`,
           );
         }
-        this.params.set(a.ref, makeInput(data, a.dims));
+        this.constArrays.set(w.ref, data);
       }
     }
     this.gpu = new GPU({ mode });
@@ -209,7 +233,10 @@ export class Runtime {
       const fn = options.functions?.[k.name];
       const settings: IGPUKernelSettings = {
         output: [...k.output],
-        constants: { ...k.constants },
+        constants: {
+          ...k.constants,
+          ...Object.fromEntries(k.weights.map((w) => [w.name, this.constArrays.get(w.ref)!])),
+        },
         precision: 'single',
         pipeline: gl,
         tactic: 'precision',
@@ -220,17 +247,17 @@ export class Runtime {
   }
 
   private args(k: KernelDesc, values: Map<string, DeviceValue>): unknown[] {
-    return k.args.map((a) => (a.kind === 'param' ? this.params.get(a.ref)! : values.get(a.ref)!));
+    return k.args.map((a) => values.get(a.ref)!);
   }
 
   private prepareInputs(inputs: Readonly<Record<string, Float32Array>>): Map<string, DeviceValue> {
-    if (this.destroyed) throw new RuntimeError('E_EVAL', 'runtime was destroyed');
+    if (this.destroyed) throw new CoordattnError('E_EVAL', 'runtime was destroyed');
     const values = new Map<string, DeviceValue>();
     for (const i of this.program.inputs) {
       const data = inputs[i.name];
-      if (data === undefined) throw new RuntimeError('E_EVAL', `no value for input '${i.name}'`);
+      if (data === undefined) throw new CoordattnError('E_EVAL', `no value for input '${i.name}'`);
       if (data.length !== numel(i.shape)) {
-        throw new RuntimeError(
+        throw new CoordattnError(
           'E_EVAL',
           `input '${i.name}' has ${data.length} values, expected ${numel(i.shape)} for shape [${i.shape.join(',')}]`,
         );
@@ -248,7 +275,7 @@ export class Runtime {
     const got = inner?.constructor?.name ?? 'unknown';
     this.backends.set(k.name, got);
     if (got !== want && !this.options.allowFallback) {
-      throw new RuntimeError(
+      throw new CoordattnError(
         'E_BACKEND',
         `kernel ${k.name} ran on ${got}, not ${want}: gpu.js fell back from mode ${this.options.mode}`,
       );
@@ -273,24 +300,80 @@ export class Runtime {
 
   /** Runs the plan once; returns the graph outputs (flat, row-major) by IR reference. */
   run(inputs: Readonly<Record<string, Float32Array>>): Record<string, Float32Array> {
-    if (this.options.async) throw new RuntimeError('E_EVAL', 'an async runtime runs with runAsync()');
+    if (this.options.async) throw new CoordattnError('E_EVAL', 'an async runtime runs with runAsync()');
     const values = this.prepareInputs(inputs);
     this.program.kernels.forEach((k, i) => {
-      values.set(k.value, this.kernels[i](...(this.args(k, values) as never[])) as object);
+      values.set(k.value, this.hostValue(k, this.kernels[i](...(this.args(k, values) as never[]))));
     });
     this.checkBackends();
     return this.collect(values);
   }
 
-  /** Like run(), awaiting each kernel (asyncMode kernels return promises). */
+  /**
+   * A kernel result as the next kernels read it. Kernels read every value flat (row-major index),
+   * whatever the writer's output size: GL textures and webasm results allow that, the cpu
+   * backend's nested arrays do not, so there each result becomes one flat Input.
+   */
+  private hostValue(k: KernelDesc, out: unknown): DeviceValue {
+    if (this.options.mode !== 'cpu') return out as object;
+    return makeInput(readBack(out, k.shape), dims3(k.shape));
+  }
+
+  /**
+   * The plan as one gpu.js pipeline: the orchestration runs once against handles and gpu.js
+   * executes the recorded steps over one shared wasm memory (threads: the async mode's pool).
+   */
+  private buildPipeline(): IPipelineRunShortcut {
+    const { program, kernels } = this;
+    const names = program.inputs.map((i) => i.name);
+    const orchestrate = (...handles: unknown[]): Record<string, unknown> => {
+      const values = new Map<string, unknown>(names.map((n, i) => [n, handles[i]]));
+      program.kernels.forEach((k, i) => {
+        const args = k.args.map((a) => values.get(a.ref));
+        values.set(k.value, kernels[i](...(args as never[])));
+      });
+      return Object.fromEntries(program.outputs.map((o) => [o.ref, values.get(o.value)]));
+    };
+    // gpu.js reads the pipeline's argument count from the function's length.
+    Object.defineProperty(orchestrate, 'length', { value: names.length });
+    return this.gpu.createPipeline(orchestrate, { threads: this.options.async === true });
+  }
+
+  /**
+   * Runs the plan once, as a promise. On webasm the plan runs as one fused gpu.js pipeline (with
+   * the worker pool in async mode); elsewhere kernel by kernel as run() does.
+   */
   async runAsync(inputs: Readonly<Record<string, Float32Array>>): Promise<Record<string, Float32Array>> {
     const values = this.prepareInputs(inputs);
+    if (this.options.mode === 'webasm' && this.program.kernels.length > 0) {
+      this.pipeline ??= this.buildPipeline();
+      const out = (await this.pipeline(
+        ...(this.program.inputs.map((i) => values.get(i.name)) as never[]),
+      )) as unknown as Record<string, unknown>;
+      if (!this.checked) {
+        this.checked = true;
+        // The pipeline's steps run on clones of the kernels; gpu.js reports the mode they ran on.
+        const backend = this.pipeline.backend ?? 'unknown';
+        const ran = backend === 'webasm' ? EXPECTED_BACKEND.webasm : backend;
+        for (const k of this.program.kernels) this.backends.set(k.name, ran);
+        if (backend !== 'webasm' && !this.options.allowFallback) {
+          throw new CoordattnError('E_BACKEND', `the pipeline ran on ${backend}, not webasm`);
+        }
+      }
+      return Object.fromEntries(this.program.outputs.map((o) => [o.ref, readBack(out[o.ref], o.shape)]));
+    }
     for (let i = 0; i < this.program.kernels.length; i++) {
       const k = this.program.kernels[i];
-      values.set(k.value, (await this.kernels[i](...(this.args(k, values) as never[]))) as object);
+      values.set(k.value, this.hostValue(k, await this.kernels[i](...(this.args(k, values) as never[]))));
     }
     this.checkBackends();
     return this.collect(values);
+  }
+
+  /** How the last runAsync executed on webasm: gpu.js's executor kind and why it fell back, if it did. */
+  get executor(): { kind: string; fallbackReason: string | null } | undefined {
+    const p = this.pipeline?.pipeline;
+    return p ? { kind: p.executorKind, fallbackReason: p.fallbackReason } : undefined;
   }
 
   /**
@@ -298,13 +381,12 @@ export class Runtime {
    * back: for per-kernel verification against the reference on exactly the reference's inputs.
    */
   runKernel(index: number, values: ReadonlyMap<string, Float32Array>): Float32Array {
-    if (this.destroyed) throw new RuntimeError('E_EVAL', 'runtime was destroyed');
+    if (this.destroyed) throw new CoordattnError('E_EVAL', 'runtime was destroyed');
     const k = this.program.kernels[index];
     const args = k.args.map((a) => {
-      if (a.kind === 'param') return this.params.get(a.ref)!;
       const data = values.get(a.ref);
       if (data === undefined || data.length !== numel(a.dims)) {
-        throw new RuntimeError(
+        throw new CoordattnError(
           'E_EVAL',
           `kernel ${k.name}: no value of ${numel(a.dims)} elements for '${a.ref}'`,
         );
@@ -320,6 +402,7 @@ export class Runtime {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    void this.pipeline?.destroy();
     for (const k of this.kernels) k.destroy(true);
     void this.gpu.destroy();
   }
@@ -331,8 +414,8 @@ interface WeightsEntry {
   readonly dtype: string;
 }
 
-function weightsError(file: string, message: string): RuntimeError {
-  return new RuntimeError('E_EVAL', `${file}: ${message}`);
+function weightsError(file: string, message: string): CoordattnError {
+  return new CoordattnError('E_EVAL', `${file}: ${message}`);
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -346,7 +429,7 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
  * little-endian float32 shards, relative to the manifest, holding their tensors back to back in
  * manifest order) into float32 tensors by name. A minimal reader for emitted modules, which must
  * not depend on @coordattn/reference: it checks the format, that shard paths stay in the
- * manifest's folder, and every tensor's byte length (RuntimeError E_EVAL naming the tensor).
+ * manifest's folder, and every tensor's byte length (CoordattnError E_EVAL naming the tensor).
  */
 export function loadWeightsFile(manifestPath: string): Map<string, Float32Array> {
   let json: unknown;
