@@ -11,6 +11,12 @@ function biasLine(ctx: TemplateContext, hasBias: boolean, index: string): string
   return `let v = s + ${ctx.weight('bias')}[${index}];`;
 }
 
+/**
+ * Longest conv2d reduction generated unrolled (a chain of ≤ MAX_TERMS-term kernels); longer ones
+ * loop over channels in one kernel. MobileNetV2's convs (≤ 960 terms) stay unrolled.
+ */
+export const MAX_UNROLLED = 1024;
+
 /** `e + k` as source text with the constant folded in (`y - 1`, `y`, `y * 2 + 1`). */
 function plus(e: string, k: number): string {
   if (/^\d+$/.test(e)) return String(Number(e) + k);
@@ -56,37 +62,59 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
     G === 1 ? String(ci) : cb === null ? o : ci === 0 ? cb : `${cb} + ${ci}`;
   const iyOf = (p: number): string => plus(SH === 1 ? ty : `${ty} * ${SH}`, p * DH - PH);
   const ixOf = (q: number): string => plus(SW === 1 ? tx : `${tx} * ${SW}`, q * DW - PW);
+  const base = o === '0' ? '' : K === 1 ? o : `${o} * ${K}`;
+  const plusBase = (t: string): string => (base === '' ? t : t === '0' ? base : `${base} + ${t}`);
+  const guardOf = (p: number, q: number): string | null => {
+    // Conditions needed for this tap only where some output position reads the padding.
+    const conds: string[] = [];
+    const dy = p * DH - PH;
+    const dx = q * DW - PW;
+    if (dy < 0) conds.push(`${iyOf(p)} >= 0`);
+    if ((HO - 1) * SH + dy > H - 1) conds.push(`${iyOf(p)} < ${H}`);
+    if (dx < 0) conds.push(`${ixOf(q)} >= 0`);
+    if ((WO - 1) * SW + dx > W - 1) conds.push(`${ixOf(q)} < ${W}`);
+    return conds.length > 0 ? conds.join(' && ') : null;
+  };
+  const hasBias = a.bias;
+  const init = hasBias ? `${ctx.weight('bias')}[${o}]` : '0.0';
+  const key = `k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}d${DH}x${DW}g${G}${a.bias ? 'b' : ''}`;
+  if (K > MAX_UNROLLED) {
+    // A long reduction (ResNet's 3×3 convs over 256 channels: 2,304 terms) as one kernel with a
+    // loop over the group's channels per tap: the unrolled form would be a chain of dozens of
+    // kernels, each compiled by gpu.js. The loop's index math stays integer (gpu.js patch).
+    const loop = [...body, `let s = ${init};`];
+    const ci = G === 1 ? 'ci' : cb === null ? o : `${cb} + ci`;
+    for (let p = 0; p < KH; p++) {
+      for (let q = 0; q < KW; q++) {
+        const guard = guardOf(p, q);
+        const t = p * KW + q;
+        const inner = [
+          `for (let ci = 0; ci < ${CG}; ci++) {`,
+          `  s += ${ctx.read0([n, ci, iyOf(p), ixOf(q)])} * ${w}[${plusBase(KH * KW === 1 ? 'ci' : t === 0 ? `ci * ${KH * KW}` : `ci * ${KH * KW} + ${t}`)}];`,
+          '}',
+        ];
+        loop.push(...(guard ? [`if (${guard}) {`, ...inner.map((l) => `  ${l}`), '}'] : inner));
+      }
+    }
+    loop.push('let v = s;');
+    return { constants: {}, body: loop, key: `${key}loop`, reduction: K };
+  }
   const terms: SumTerm[] = [];
   for (let p = 0; p < KH; p++) {
     for (let q = 0; q < KW; q++) {
-      // Conditions needed for this tap only where some output position reads the padding.
-      const conds: string[] = [];
-      const dy = p * DH - PH;
-      const dx = q * DW - PW;
-      if (dy < 0) conds.push(`${iyOf(p)} >= 0`);
-      if ((HO - 1) * SH + dy > H - 1) conds.push(`${iyOf(p)} < ${H}`);
-      if (dx < 0) conds.push(`${ixOf(q)} >= 0`);
-      if ((WO - 1) * SW + dx > W - 1) conds.push(`${ixOf(q)} < ${W}`);
-      const guard = conds.length > 0 ? conds.join(' && ') : null;
+      const guard = guardOf(p, q);
       for (let ci = 0; ci < CG; ci++) {
         const t = (ci * KH + p) * KW + q;
-        const base = o === '0' ? '' : K === 1 ? o : `${o} * ${K}`;
-        const windex = base === '' ? String(t) : t === 0 ? base : `${base} + ${t}`;
         const read = ctx.read0([n, channel(ci), iyOf(p), ixOf(q)]);
-        terms.push({ guard, line: `s += ${read} * ${w}[${windex}];` });
+        terms.push({ guard, line: `s += ${read} * ${w}[${plusBase(String(t))}];` });
       }
     }
   }
-  const hasBias = a.bias;
   return {
     constants: {},
     body,
-    sum: {
-      init: hasBias ? `${ctx.weight('bias')}[${o}]` : '0.0',
-      terms,
-      finish: ['let v = s;'],
-    },
-    key: `k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}d${DH}x${DW}g${G}${a.bias ? 'b' : ''}`,
+    sum: { init, terms, finish: ['let v = s;'] },
+    key,
     reduction: K,
   };
 };

@@ -21,12 +21,14 @@ import {
   faultyTemplates,
   MUTATIONS,
   runsFor,
+  seededTensor,
   seededWeights,
   TEST_MODES,
   type Mutation,
 } from '../test-util.js';
 import { verifyCompiled, type VerifyResult } from '../verify.js';
-import { MAX_FLAT_INDEX } from './index.js';
+import { MAX_FLAT_INDEX, MAX_TERMS } from './index.js';
+import { MAX_UNROLLED } from './contraction.js';
 
 const FILE = 'src/kernels/kernels.test.ts';
 
@@ -233,6 +235,27 @@ describe('kernel sources follow the gpu.js rules', () => {
     // The pool has two readers, so it stays alone; offset + clip, and centre − pool, / lo,
     // clip(−1, 1) each run as one kernel (sub and div fuse through their input 0).
     expect(kernels.map((k) => k.nodes)).toEqual([['pool'], ['off', 'lo'], ['centre', 'q', 'both'], ['hi']]);
+  });
+
+  it('conv2d sums up to MAX_UNROLLED terms unrolled (chained), longer ones in a channel loop: both verify', () => {
+    for (const [c, k] of [
+      [MAX_TERMS * 2 + 5, 1],
+      [Math.ceil(MAX_UNROLLED / 9) + 3, 3],
+    ] as const) {
+      const b = new GraphBuilder();
+      const x = b.input('x', [1, c, 5, 6]);
+      b.output(b.op('conv2d', x, { outChannels: 3, kernel: k, padding: (k - 1) / 2 }, { name: 'conv' }));
+      const graph = b.build();
+      const weights = seededWeights(graph, 4);
+      const compiled = compile(graph, weights);
+      const loop = c * k * k > MAX_UNROLLED;
+      expect(compiled.program.kernels.length).toBe(loop ? 1 : Math.ceil((c * k * k) / MAX_TERMS));
+      expect(compiled.program.kernels.at(-1)!.source.includes('for (let ci = 0;')).toBe(loop);
+      for (const mode of TEST_MODES) {
+        const r = verifyCompiled(graph, compiled, weights, { x: seededTensor([1, c, 5, 6], 5) }, mode);
+        expect(r.pass, explain(r)).toBe(true);
+      }
+    }
   });
 
   it('DEBUG=kernels prints every kernel with its name and cache key', () => {
