@@ -3,7 +3,7 @@
  * input reads; bias and epilogue), linear, channel_conv1d (ECA). Loop bounds are constants; every
  * read outside the input is skipped by an explicit bounds check (zero padding).
  */
-import { readAt, thread } from './source.js';
+import { readAt, thread, times } from './source.js';
 import type { KernelTemplate, SumTerm, TemplateContext } from './types.js';
 
 function biasLine(ctx: TemplateContext, hasBias: boolean, index: string): string {
@@ -45,8 +45,6 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
   const K = CG * KH * KW;
   const w = ctx.weight('weight');
   // Output coordinates: x = w, y = h, z = n·O + o.
-  const tx = 'this.thread.x';
-  const ty = 'this.thread.y';
   const body: string[] = [];
   // n and o from the preamble (`n`, `c` split from z when N > 1), else the thread id itself.
   const n = thread(ctx.coords[0]);
@@ -60,8 +58,10 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
   }
   const channel = (ci: number): string =>
     G === 1 ? String(ci) : cb === null ? o : ci === 0 ? cb : `${cb} + ${ci}`;
-  const iyOf = (p: number): string => plus(SH === 1 ? ty : `${ty} * ${SH}`, p * DH - PH);
-  const ixOf = (q: number): string => plus(SW === 1 ? tx : `${tx} * ${SW}`, q * DW - PW);
+  const ty = thread(ctx.coords[2]);
+  const tx = thread(ctx.coords[3]);
+  const iyOf = (p: number): string => plus(SH === 1 ? ty : times(ty, SH), p * DH - PH);
+  const ixOf = (q: number): string => plus(SW === 1 ? tx : times(tx, SW), q * DW - PW);
   const base = o === '0' ? '' : K === 1 ? o : `${o} * ${K}`;
   const plusBase = (t: string): string => (base === '' ? t : t === '0' ? base : `${base} + ${t}`);
   const guardOf = (p: number, q: number): string | null => {

@@ -70,16 +70,18 @@ const SPATIALLY_POINTWISE = new Set<Template>(['elementwise', 'batch_norm', 'con
  * SIMD covers whole rows (14 × 14 and 7 × 7 maps otherwise leave 2 or 3 scalar cells per row).
  * Every value it reads must be full size or broadcast in both H and W; else no view.
  */
-function spatialView(g: LGraph, node: LNode): (shape: readonly number[]) => number[] {
-  const same = (s: readonly number[]): number[] => [...s];
+function spatialView(g: LGraph, node: LNode): ((shape: readonly number[]) => number[]) | null {
+  const same = null;
   if (node.shape.length !== 4 || !SPATIALLY_POINTWISE.has(node.template)) return same;
   if (node.template === 'conv2d') {
     const a = node.attrs;
     const one = (p: readonly number[], v: number) => p[0] === v && p[1] === v;
     if (!one(a.kernel, 1) || !one(a.stride, 1) || !one(a.padding, 0)) return same;
   }
-  const [, , H, W] = node.shape;
-  if (W % 4 === 0 || H === 1) return same;
+  const [N, , H, W] = node.shape;
+  // W % 4 = 0 at batch 1: the plain grid already fills the SIMD lanes. At batch > 1 the view's
+  // [H·W, C, N] grid also spares the kernel splitting n and c out of z with a division.
+  if ((W % 4 === 0 && N === 1) || H === 1) return same;
   const reads = [
     ...node.inputs,
     ...node.prologue,
@@ -165,8 +167,9 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   const { maxTerms = MAX_TERMS, names = new KernelNamer(), templates = {} } = opts;
   const args: KernelArg[] = [];
   const refs = new Map<string, ArgRef>();
-  const view = spatialView(g, logical);
-  const node: LNode = { ...logical, shape: view(logical.shape) };
+  const spatial = spatialView(g, logical);
+  const view = spatial ?? ((shape: readonly number[]): number[] => [...shape]);
+  const node: LNode = spatial ? { ...logical, shape: spatial(logical.shape) } : logical;
   const valueArg = (prefix: string, k: number, id: string): ArgRef => {
     const shape = shapeOfValue(g, id);
     checkSize(node, `input '${id}'`, shape);
@@ -196,7 +199,8 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   // The thread grid: the output shape, or with a trailing size-1 axis swapped with the one before
   // it (TRAILING_ONE_VIEW) so that x runs over a real axis; coords stay the logical ones.
   const grid = trailingOneView(node);
-  const { lines, coords: gridCoords } = outputCoords(grid);
+  const viewed = grid !== node.shape || spatial !== null;
+  const { lines, coords: gridCoords, dims: gridDims } = outputCoords(grid, viewed);
   const coords =
     grid === node.shape ? gridCoords : [...gridCoords.slice(0, -2), gridCoords.at(-1)!, gridCoords.at(-2)!];
   if (gates.length > 0 && !GATE_READERS.has(node.template)) {
@@ -261,7 +265,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
       nodes: node.nodes,
       passes: node.passes,
       shape: logical.shape,
-      output: dims3(grid),
+      output: gridDims,
       constants,
       weights,
       args: kargs,

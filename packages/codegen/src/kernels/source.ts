@@ -10,7 +10,9 @@
 import { CoordattnError, type ActivationName, type BinaryOpName } from '@coordattn/ir';
 import type { Epilogue } from '../lower/lgraph.js';
 
-export { dims3 } from '../runtime/runtime.js';
+import { dims3 } from '../runtime/runtime.js';
+
+export { dims3 };
 
 const isLiteral = (s: string): boolean => /^\d+$/.test(s);
 
@@ -25,7 +27,7 @@ function sum(terms: string[]): string {
 }
 
 /** a · k; a literal folds, a compound coordinate (`n + 1`, `y * 2 + 1`) is parenthesised first. */
-function times(a: string, k: number): string {
+export function times(a: string, k: number): string {
   if (isLiteral(a)) return String(Number(a) * k);
   if (k === 0) return '0';
   if (k === 1) return a;
@@ -37,6 +39,8 @@ export interface OutputCoords {
   readonly lines: string[];
   /** One expression per logical axis of the output. */
   readonly coords: string[];
+  /** The gpu.js thread grid [x, y, z]. */
+  readonly dims: [number, number, number];
 }
 
 /**
@@ -44,21 +48,25 @@ export interface OutputCoords {
  * rank 4 → n, c, y, x (n and c split from z with the constant OC = output channels; the split is
  * omitted when N or C is 1).
  */
-export function outputCoords(shape: readonly number[]): OutputCoords {
+export function outputCoords(shape: readonly number[], view = false): OutputCoords {
   const lines = ['const x = this.thread.x;'];
   const r = shape.length;
+  const dims = dims3(shape);
   if (r >= 2) lines.push('const y = this.thread.y;');
   if (r >= 3) lines.push('const z = this.thread.z;');
   if (r === 4) {
-    const [n, c] = shape;
-    if (n === 1) return { lines, coords: ['0', 'z', 'y', 'x'] };
-    if (c === 1) return { lines, coords: ['z', '0', 'y', 'x'] };
+    const [n, c, h, w] = shape;
+    if (n === 1) return { lines, coords: ['0', 'z', 'y', 'x'], dims };
+    if (c === 1) return { lines, coords: ['z', '0', 'y', 'x'], dims };
+    // [N, C, 1, W] seen through a view (whose templates address the output only through these
+    // coordinates): the grid [W, C, N] needs no division to split n from c.
+    if (view && h === 1) return { lines, coords: ['z', 'y', '0', 'x'], dims: [w, c, n] };
     lines.push('const n = Math.floor(z / this.constants.OC);', 'const c = z - n * this.constants.OC;');
-    return { lines, coords: ['n', 'c', 'y', 'x'] };
+    return { lines, coords: ['n', 'c', 'y', 'x'], dims };
   }
-  if (r === 3) return { lines, coords: ['z', 'y', 'x'] };
-  if (r === 2) return { lines, coords: ['y', 'x'] };
-  return { lines, coords: ['x'] };
+  if (r === 3) return { lines, coords: ['z', 'y', 'x'], dims };
+  if (r === 2) return { lines, coords: ['y', 'x'], dims };
+  return { lines, coords: ['x'], dims };
 }
 
 /**
