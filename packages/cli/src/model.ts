@@ -267,8 +267,19 @@ function loadDetector(name: DetectorName, flags: ModelFlags): LoadedModel {
   const { r } = resolveSsdLiteOptions(opts);
   return {
     graph: buildDetector(name, opts),
+    ...headInfo(`${name}-${r.backbone}`, r),
+    detector: { name, opts },
+  };
+}
+
+/** The report info (and default preset) of a detection or segmentation model on a backbone. */
+function headInfo(
+  name: string,
+  r: ReturnType<typeof resolveSsdLiteOptions>['r'],
+): Pick<LoadedModel, 'info' | 'presetDefault'> {
+  return {
     info: {
-      name: `${name}-${r.backbone}`,
+      name,
       backbone: r.backbone,
       attention: r.kind,
       ...(r.kind !== 'none' && r.placement ? { placement: r.placement } : {}),
@@ -277,7 +288,6 @@ function loadDetector(name: DetectorName, flags: ModelFlags): LoadedModel {
       classes: r.classes,
     },
     ...(r.preset ? { presetDefault: r.preset } : {}),
-    detector: { name, opts },
   };
 }
 
@@ -293,16 +303,7 @@ function loadSegmenter(name: SegmenterName, flags: ModelFlags): LoadedModel {
   const { r, outputStride: os } = resolveDeepLabV3Options(opts);
   return {
     graph: buildSegmenter(name, opts),
-    info: {
-      name: `${name}-${r.backbone}-os${os}`,
-      backbone: r.backbone,
-      attention: r.kind,
-      ...(r.kind !== 'none' && r.placement ? { placement: r.placement } : {}),
-      ...(r.recipe ? { recipe: r.recipe } : {}),
-      width: r.width,
-      classes: r.classes,
-    },
-    ...(r.preset ? { presetDefault: r.preset } : {}),
+    ...headInfo(`${name}-${r.backbone}-os${os}`, r),
     segmenter: { name, opts },
   };
 }
