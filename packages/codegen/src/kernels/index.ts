@@ -200,7 +200,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   // it (TRAILING_ONE_VIEW) so that x runs over a real axis; coords stay the logical ones.
   const grid = trailingOneView(node);
   const viewed = grid !== node.shape || spatial !== null;
-  const { lines, coords: gridCoords, dims: gridDims } = outputCoords(grid, viewed);
+  const { lines, coords: gridCoords, dims: gridDims, split } = outputCoords(grid, viewed);
   const coords =
     grid === node.shape ? gridCoords : [...gridCoords.slice(0, -2), gridCoords.at(-1)!, gridCoords.at(-2)!];
   if (gates.length > 0 && !GATE_READERS.has(node.template)) {
@@ -216,7 +216,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     inputs,
     gates,
     coords,
-    read0: (at) => [inputs[0], ...gates].map((a) => readAt(a.name, a.shape, at)).join(' * '),
+    read0: (at) => [inputs[0], ...gates].map((a) => readAt(a.name, a.shape, at, split)).join(' * '),
     weight(local) {
       const p = paramOf(local);
       const name = `w_${local.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -224,7 +224,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
       return `this.constants.${name}`;
     },
   });
-  const epi = epilogueLines(node.epilogue, coords, (id) => refs.get(id)!);
+  const epi = epilogueLines(node.epilogue, coords, (id) => refs.get(id)!, split);
   const allArgs = args;
   // The pieces of one split share its anchor: the piece number tells them apart.
   const baseName = identifier(
@@ -297,7 +297,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     const accArg: KernelArg[] =
       i === 0 ? [] : [{ name: 'acc', kind: 'value', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
     const kargs = [...allArgs, ...accArg];
-    const start = i === 0 ? sum.init : readAt('acc', node.shape, coords);
+    const start = i === 0 ? sum.init : readAt('acc', node.shape, coords, split);
     const body = [...result.body, `let s = ${start};`, ...sumLines(chunk)];
     const tail = last ? [...sum.finish, ...epi, 'return v;'] : ['return s;'];
     out.push(

@@ -41,6 +41,8 @@ export interface OutputCoords {
   readonly coords: string[];
   /** The gpu.js thread grid [x, y, z]. */
   readonly dims: [number, number, number];
+  /** Set when `n` and `c` are split out of z (see readAt). */
+  readonly split?: BatchSplit;
 }
 
 /**
@@ -62,7 +64,7 @@ export function outputCoords(shape: readonly number[], view = false): OutputCoor
     // coordinates): the grid [W, C, N] needs no division to split n from c.
     if (view && h === 1) return { lines, coords: ['z', 'y', '0', 'x'], dims: [w, c, n] };
     lines.push('const n = Math.floor(z / this.constants.OC);', 'const c = z - n * this.constants.OC;');
-    return { lines, coords: ['n', 'c', 'y', 'x'], dims };
+    return { lines, coords: ['n', 'c', 'y', 'x'], dims, split: { channels: c } };
   }
   if (r === 3) return { lines, coords: ['z', 'y', 'x'], dims };
   if (r === 2) return { lines, coords: ['y', 'x'], dims };
@@ -83,17 +85,44 @@ export function thread(c: string): string {
  * the flat row-major index: every backend reads any value flat, whatever the output size of the
  * kernel that wrote it (webasm memory, GL textures and Inputs are all addressed row-major).
  */
-export function readAt(arg: string, shape: readonly number[], coords: readonly string[]): string {
+export function readAt(
+  arg: string,
+  shape: readonly number[],
+  coords: readonly string[],
+  split?: BatchSplit,
+): string {
   const r = shape.length;
   const off = coords.length - r;
   // Flat row-major index Σ coordinate · stride; broadcast (size-1) axes contribute nothing.
   const terms: string[] = [];
   let stride = 1;
   for (let i = r - 1; i >= 0; i--) {
+    // n·C + c is z itself when the read has the output's batch and channels (see BatchSplit).
+    if (
+      split &&
+      r === 4 &&
+      off === 0 &&
+      i === 1 &&
+      coords[0] === 'n' &&
+      coords[1] === 'c' &&
+      shape[0] > 1 &&
+      shape[1] === split.channels
+    ) {
+      terms.unshift(times('z', stride));
+      break;
+    }
     if (shape[i] !== 1) terms.unshift(times(coords[i + off], stride));
     stride *= shape[i];
   }
   return `${arg}[${sum(terms)}]`;
+}
+
+/**
+ * The output's z = n·C + c split into the coordinates `n` and `c` (a division, so float index math
+ * in gpu.js's wasm): a read of a value with the same N and C can index with z directly.
+ */
+export interface BatchSplit {
+  readonly channels: number;
 }
 
 /** The expression of an activation applied to the variable `v`. */
@@ -138,6 +167,7 @@ export function epilogueLines(
   epilogue: readonly Epilogue[],
   coords: readonly string[],
   argOf: (value: string) => { name: string; shape: readonly number[] },
+  split?: BatchSplit,
 ): string[] {
   return epilogue.map((e) => {
     switch (e.kind) {
@@ -155,7 +185,7 @@ export function epilogueLines(
       }
       case 'binary': {
         const a = argOf(e.operand);
-        return `v = v ${BINARY_SYMBOL[e.op]} ${readAt(a.name, a.shape, coords)}; // ${e.op} (${e.node})`;
+        return `v = v ${BINARY_SYMBOL[e.op]} ${readAt(a.name, a.shape, coords, split)}; // ${e.op} (${e.node})`;
       }
     }
   });
