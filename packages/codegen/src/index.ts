@@ -36,7 +36,7 @@ export {
   type EmitOptions,
   type WrittenModule,
 } from './emit/emit.js';
-export { buildKernel, MAX_FLAT_INDEX, TEMPLATES } from './kernels/index.js';
+export { buildKernels, MAX_FLAT_INDEX, TEMPLATES, type BuildOptions } from './kernels/index.js';
 export type {
   KernelArg,
   KernelDesc,

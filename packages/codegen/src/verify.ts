@@ -90,20 +90,20 @@ const f32 = (t: Tensor): Float32Array => Float32Array.from(t.data);
 const isPartialValue = (ref: string): boolean => ref.includes('#');
 
 /** Verifies every kernel of `compiled` and the whole plan on `mode` against the reference. */
-export function verifyCompiled(
-  graph: Graph,
+/**
+ * Runs every kernel alone on the reference's values of its inputs and compares its output with the
+ * reference value it computes. Partial sums of a chain run on the reference's inputs; the chain's
+ * last kernel is judged.
+ */
+function checkKernels(
   compiled: Compiled,
-  weights: Weights,
-  inputs: Readonly<Record<string, Tensor>>,
+  ref: Readonly<Record<string, Tensor>>,
   mode: Mode,
-  opts: VerifyOptions = {},
-): VerifyResult {
-  const ref = referenceValues(graph, compiled, weights, inputs);
-  const params = float32Params(compiled.params);
+  opts: VerifyOptions,
+): KernelVerdict[] {
   const kernels: KernelVerdict[] = [];
-  const perKernel = new Runtime(compiled.program, params, { mode });
+  const perKernel = new Runtime(compiled.program, float32Params(compiled.params), { mode });
   try {
-    // Partial sums of a chain run on the reference's inputs; the chain's last kernel is judged.
     const partials = new Map<string, Float32Array>();
     compiled.program.kernels.forEach((k, i) => {
       const values = new Map<string, Float32Array>();
@@ -134,29 +134,56 @@ export function verifyCompiled(
   } finally {
     perKernel.destroy();
   }
-  const outputs: OutputVerdict[] = [];
-  if (!opts.kernelsOnly) {
-    // A second set of kernels: these take device values (textures on GL) where the per-kernel set
-    // took host arrays, and gpu.js kernels must keep one argument kind (toolchain notes §5).
-    const whole = new Runtime(compiled.program, params, { mode });
-    try {
-      const host = Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)]));
-      const ys = whole.run(host);
-      for (const o of compiled.program.outputs) {
-        const expected = ref[o.ref] ?? ref[o.value];
-        const comparison = compare(
-          { shape: expected.shape, data: Float64Array.from(ys[o.ref]) },
-          expected,
-          FLOAT32_TOLERANCE,
-        );
-        outputs.push({ ref: o.ref, comparison, maxRelError: relError(comparison) });
-      }
-    } finally {
-      whole.destroy();
-    }
+  return kernels;
+}
+
+/** The graph outputs of a whole run (`ys`, by output reference) against the reference. */
+function outputVerdicts(
+  compiled: Compiled,
+  ref: Readonly<Record<string, Tensor>>,
+  ys: Readonly<Record<string, Float32Array>>,
+): OutputVerdict[] {
+  return compiled.program.outputs.map((o) => {
+    const expected = ref[o.ref] ?? ref[o.value];
+    const comparison = compare(
+      { shape: expected.shape, data: Float64Array.from(ys[o.ref]) },
+      expected,
+      FLOAT32_TOLERANCE,
+    );
+    return { ref: o.ref, comparison, maxRelError: relError(comparison) };
+  });
+}
+
+const hostInputs = (inputs: Readonly<Record<string, Tensor>>): Record<string, Float32Array> =>
+  Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)]));
+
+const verdict = (mode: Mode, kernels: KernelVerdict[], outputs: OutputVerdict[]): VerifyResult => ({
+  mode,
+  kernels,
+  outputs,
+  pass: kernels.every((k) => k.comparison.pass) && outputs.every((o) => o.comparison.pass),
+});
+
+/** Verifies every kernel of `compiled` and the whole plan on `mode` against the reference. */
+export function verifyCompiled(
+  graph: Graph,
+  compiled: Compiled,
+  weights: Weights,
+  inputs: Readonly<Record<string, Tensor>>,
+  mode: Mode,
+  opts: VerifyOptions = {},
+): VerifyResult {
+  const ref = referenceValues(graph, compiled, weights, inputs);
+  const kernels = checkKernels(compiled, ref, mode, opts);
+  if (opts.kernelsOnly) return verdict(mode, kernels, []);
+  // A second set of kernels: these take device values (textures on GL) where the per-kernel set
+  // took host arrays, and gpu.js kernels must keep one argument kind (toolchain notes §5).
+  const whole = new Runtime(compiled.program, float32Params(compiled.params), { mode });
+  try {
+    return verdict(mode, kernels, outputVerdicts(compiled, ref, whole.run(hostInputs(inputs))));
+  } finally {
+    whole.destroy();
   }
-  const pass = kernels.every((k) => k.comparison.pass) && outputs.every((o) => o.comparison.pass);
-  return { mode, kernels, outputs, pass };
 }
 
 /**
@@ -172,30 +199,15 @@ export async function verifyCompiledAsync(
   mode: Mode,
   opts: VerifyOptions & { readonly async?: boolean } = {},
 ): Promise<VerifyResult> {
-  const perKernel = verifyCompiled(graph, compiled, weights, inputs, mode, { ...opts, kernelsOnly: true });
-  if (opts.kernelsOnly) return perKernel;
-  const expected = run(graph, inputs, weights);
+  const ref = referenceValues(graph, compiled, weights, inputs);
+  const kernels = checkKernels(compiled, ref, mode, opts);
+  if (opts.kernelsOnly) return verdict(mode, kernels, []);
   const rt = new Runtime(compiled.program, float32Params(compiled.params), {
     mode,
     ...(opts.async ? { async: true } : {}),
   });
   try {
-    const ys = await rt.runAsync(Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)])));
-    const outputs = compiled.program.outputs.map((o): OutputVerdict => {
-      const ref = expected[o.ref];
-      const comparison = compare(
-        { shape: ref.shape, data: Float64Array.from(ys[o.ref]) },
-        ref,
-        FLOAT32_TOLERANCE,
-      );
-      return { ref: o.ref, comparison, maxRelError: relError(comparison) };
-    });
-    return {
-      mode,
-      kernels: perKernel.kernels,
-      outputs,
-      pass: perKernel.pass && outputs.every((o) => o.comparison.pass),
-    };
+    return verdict(mode, kernels, outputVerdicts(compiled, ref, await rt.runAsync(hostInputs(inputs))));
   } finally {
     rt.destroy();
   }
@@ -209,7 +221,7 @@ export function runCompiled(
 ): Record<string, Tensor> {
   const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode });
   try {
-    const ys = rt.run(Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)])));
+    const ys = rt.run(hostInputs(inputs));
     return Object.fromEntries(
       compiled.program.outputs.map((o) => [
         o.ref,

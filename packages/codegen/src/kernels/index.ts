@@ -5,7 +5,7 @@
 import { CoordattnError } from '@coordattn/ir';
 import { numel } from '@coordattn/reference';
 import { GATE_READERS, type LGraph, type LNode, type Template } from '../lower/lgraph.js';
-import { shapeOfValue } from '../lower/lgraph.js';
+import { reads, shapeOfValue } from '../lower/lgraph.js';
 import { channelConv1dTemplate, conv2dTemplate, linearTemplate } from './contraction.js';
 import { batchNormTemplate, elementwiseTemplate } from './elementwise.js';
 import { concatTemplate, permuteTemplate, reshapeTemplate, sliceTemplate } from './movement.js';
@@ -71,29 +71,23 @@ const SPATIALLY_POINTWISE = new Set<Template>(['elementwise', 'batch_norm', 'con
  * Every value it reads must be full size or broadcast in both H and W; else no view.
  */
 function spatialView(g: LGraph, node: LNode): ((shape: readonly number[]) => number[]) | null {
-  const same = null;
-  if (node.shape.length !== 4 || !SPATIALLY_POINTWISE.has(node.template)) return same;
+  if (node.shape.length !== 4 || !SPATIALLY_POINTWISE.has(node.template)) return null;
   if (node.template === 'conv2d') {
     const a = node.attrs;
     const one = (p: readonly number[], v: number) => p[0] === v && p[1] === v;
-    if (!one(a.kernel, 1) || !one(a.stride, 1) || !one(a.padding, 0)) return same;
+    if (!one(a.kernel, 1) || !one(a.stride, 1) || !one(a.padding, 0)) return null;
   }
   const [N, , H, W] = node.shape;
   // W % 4 = 0 at batch 1: the plain grid already fills the SIMD lanes. At batch > 1 the view's
   // [H·W, C, N] grid also spares the kernel splitting n and c out of z with a division.
-  if ((W % 4 === 0 && N === 1) || H === 1) return same;
-  const reads = [
-    ...node.inputs,
-    ...node.prologue,
-    ...node.epilogue.flatMap((e) => (e.kind === 'binary' ? [e.operand] : [])),
-  ];
-  const ok = reads.every((id) => {
+  if ((W % 4 === 0 && N === 1) || H === 1) return null;
+  const ok = reads(node).every((id) => {
     const s = shapeOfValue(g, id);
     const h = s.length >= 2 ? s[s.length - 2] : 1;
     const w = s.length >= 1 ? s[s.length - 1] : 1;
     return (h === H && w === W) || (h === 1 && w === 1);
   });
-  if (!ok) return same;
+  if (!ok) return null;
   return (s) =>
     s.length >= 2 && s[s.length - 2] === H && s[s.length - 1] === W ? [...s.slice(0, -2), 1, H * W] : [...s];
 }
@@ -143,7 +137,7 @@ export interface BuildOptions {
 /** Most terms one kernel adds up; longer sums are split into chained kernels (kernel-performance notes: ≤ 64–96 inputs). */
 export const MAX_TERMS = 96;
 
-/** Splits terms into chunks of at most `max`, as `if (guard) { … }` runs of equal guards. */
+/** The statements of a run of terms: consecutive terms with the same guard share one `if (guard) { … }`. */
 function sumLines(terms: readonly SumTerm[]): string[] {
   const out: string[] = [];
   let open: string | null = null;
@@ -225,7 +219,6 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     },
   });
   const epi = epilogueLines(node.epilogue, coords, (id) => refs.get(id)!, split);
-  const allArgs = args;
   // The pieces of one split share its anchor: the piece number tells them apart.
   const baseName = identifier(
     node.template,
@@ -280,7 +273,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
       describe(
         names.take(baseName),
         node.id,
-        allArgs,
+        args,
         [...result.body, ...epi, 'return v;'],
         '',
         false,
@@ -296,7 +289,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     const last = i === chunks.length - 1;
     const accArg: KernelArg[] =
       i === 0 ? [] : [{ name: 'acc', kind: 'value', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
-    const kargs = [...allArgs, ...accArg];
+    const kargs = [...args, ...accArg];
     const start = i === 0 ? sum.init : readAt('acc', node.shape, coords, split);
     const body = [...result.body, `let s = ${start};`, ...sumLines(chunk)];
     const tail = last ? [...sum.finish, ...epi, 'return v;'] : ['return s;'];
@@ -314,10 +307,4 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     );
   });
   return out;
-}
-
-/** The kernel descriptor of one lowered node of `g` whose sum fits one kernel. */
-export function buildKernel(g: LGraph, node: LNode): KernelDesc {
-  const ks = buildKernels(g, node, { maxTerms: Number.POSITIVE_INFINITY });
-  return ks[0];
 }

@@ -1,6 +1,14 @@
 import { getOp } from '@coordattn/ir';
 import { sameShape } from '@coordattn/reference';
-import { GATE_READERS, mark, removeNode, shapeOfValue, type LGraph, type LNode } from '../lower/lgraph.js';
+import {
+  GATE_READERS,
+  mark,
+  reads,
+  removeNode,
+  shapeOfValue,
+  type LGraph,
+  type LNode,
+} from '../lower/lgraph.js';
 
 /**
  * A gate — a node of an `elementwise`-trait op whose whole computation is its input 0 multiplied by
@@ -54,18 +62,12 @@ function tryFold(g: LGraph, gate: LNode): boolean {
   if (gates === undefined) return false;
   if (!sameShape(shapeOfValue(g, gate.inputs[0]), gate.shape)) return false;
   if (g.outputs.some((o) => o.value === gate.id)) return false;
-  const readers = g.nodes.filter(
-    (n) =>
-      n.inputs.includes(gate.id) ||
-      n.prologue.includes(gate.id) ||
-      n.epilogue.some((e) => e.kind === 'binary' && e.operand === gate.id),
-  );
+  const readers = g.nodes.filter((n) => reads(n).includes(gate.id));
   if (readers.length === 0) return false;
   for (const r of readers) {
-    if (!GATE_READERS.has(r.template) || r.inputs[0] !== gate.id) return false;
-    if (rereads(r) > MAX_GATE_REREADS) return false;
-    if (r.inputs.slice(1).includes(gate.id) || r.prologue.includes(gate.id)) return false;
-    if (r.epilogue.some((e) => e.kind === 'binary' && e.operand === gate.id)) return false;
+    if (!GATE_READERS.has(r.template) || rereads(r) > MAX_GATE_REREADS) return false;
+    // Read once, as input 0 (not also as another input, a gate or an epilogue operand).
+    if (r.inputs[0] !== gate.id || reads(r).filter((id) => id === gate.id).length !== 1) return false;
   }
   // The gates must be computed before every reader: they precede the gate node, which precedes
   // its readers.
