@@ -734,9 +734,7 @@ function emitIntUncached(fn: FunctionNode, node: AstNode, lane0: boolean): void 
       const b = node as BinaryNode;
       emitInt(fn, b.left, lane0);
       emitInt(fn, b.right, lane0);
-      if (b.operator === '+') em.i32Add();
-      else if (b.operator === '-') em.i32Sub();
-      else em.i32Mul();
+      emitIntOp(em, b.operator, false);
       return;
     }
     case 'UnaryExpression': {
@@ -871,6 +869,50 @@ function emitByteAddress(fn: FunctionNode, rest: AstNode | null, lane0 = false):
   }
 }
 
+/** The i32 (scalar walk) or i32x4 (SIMD walk) instruction of `+`, `-` or `*` (`+=` … use theirs). */
+function emitIntOp(em: Emitter, operator: string, vector: boolean): void {
+  const op = operator[0];
+  if (vector) {
+    if (op === '+') em.i32x4Add();
+    else if (op === '-') em.i32x4Sub();
+    else em.i32x4Mul();
+  } else if (op === '+') em.i32Add();
+  else if (op === '-') em.i32Sub();
+  else em.i32Mul();
+}
+
+/**
+ * The local an assignment writes when the patch emits it as integer math: an i32 local (vi32 in the
+ * SIMD walk) that the analysis proved integer, assigned with = += -= *=; undefined otherwise.
+ */
+function intLocal(fn: FunctionNode, node: BinaryNode, vector: boolean): ScalarLocal | undefined {
+  const name = identifierName(node.left);
+  const local = name === undefined ? undefined : fn.locals.get(name);
+  if (
+    name === undefined ||
+    !local ||
+    local.kind !== (vector ? 'vscalar' : 'scalar') ||
+    local.wtype !== (vector ? 'vi32' : 'i32') ||
+    !analyse(fn).ints.has(name) ||
+    !INT_ASSIGN_OPS.has(node.operator)
+  ) {
+    return undefined;
+  }
+  return local;
+}
+
+/** The new value of an integer assignment, left on the stack (the caller stores it). */
+function emitIntAssignment(fn: FunctionNode, node: BinaryNode, local: ScalarLocal, vector: boolean): void {
+  const emit = vector ? vEmitInt : emitInt;
+  if (node.operator === '=') {
+    emit(fn, node.right);
+    return;
+  }
+  fn.em.localGet(local.index);
+  emit(fn, node.right);
+  emitIntOp(fn.em, node.operator, vector);
+}
+
 /** Emits an integer expression as i32x4 in the SIMD walk (uniform parts scalar, then splat). */
 function vEmitInt(fn: FunctionNode, node: AstNode): void {
   const em = fn.em;
@@ -884,9 +926,7 @@ function vEmitInt(fn: FunctionNode, node: AstNode): void {
       const b = node as BinaryNode;
       vEmitInt(fn, b.left);
       vEmitInt(fn, b.right);
-      if (b.operator === '+') em.i32x4Add();
-      else if (b.operator === '-') em.i32x4Sub();
-      else em.i32x4Mul();
+      emitIntOp(em, b.operator, true);
       return;
     }
     case 'UnaryExpression': {
@@ -952,28 +992,11 @@ function patchedMethods(orig: Originals): Record<Replaced, Method> {
 
     emitAssignment(this: FunctionNode, ...args: never[]): unknown {
       const node = args[0] as BinaryNode;
-      const name = identifierName(node.left);
-      const local = name === undefined ? undefined : this.locals.get(name);
-      if (
-        name === undefined ||
-        !local ||
-        local.kind !== 'scalar' ||
-        local.wtype !== 'i32' ||
-        !analyse(this).ints.has(name) ||
-        !INT_ASSIGN_OPS.has(node.operator)
-      ) {
-        return call('emitAssignment', this, args);
-      }
-      const em = this.em;
-      if (node.operator === '=') emitInt(this, node.right);
-      else {
-        em.localGet(local.index);
-        emitInt(this, node.right);
-        if (node.operator === '+=') em.i32Add();
-        else if (node.operator === '-=') em.i32Sub();
-        else em.i32Mul();
-      }
-      em.localSet(local.index);
+      const local = intLocal(this, node, false);
+      if (local === undefined) return call('emitAssignment', this, args);
+      emitIntAssignment(this, node, local, false);
+      this.em.localSet(local.index);
+      const name = identifierName(node.left)!;
       if (this.isThreadDependent(node.right) || (node.operator !== '=' && this.taintedLocals.has(name))) {
         this.taintedLocals.add(name);
       }
@@ -982,27 +1005,9 @@ function patchedMethods(orig: Originals): Record<Replaced, Method> {
 
     vAssign(this: FunctionNode, ...args: never[]): unknown {
       const node = args[0] as BinaryNode;
-      const name = identifierName(node.left);
-      const local = name === undefined ? undefined : this.locals.get(name);
-      if (
-        name === undefined ||
-        !local ||
-        local.kind !== 'vscalar' ||
-        local.wtype !== 'vi32' ||
-        !analyse(this).ints.has(name) ||
-        !INT_ASSIGN_OPS.has(node.operator)
-      ) {
-        return call('vAssign', this, args);
-      }
-      const em = this.em;
-      if (node.operator === '=') vEmitInt(this, node.right);
-      else {
-        em.localGet(local.index);
-        vEmitInt(this, node.right);
-        if (node.operator === '+=') em.i32x4Add();
-        else if (node.operator === '-=') em.i32x4Sub();
-        else em.i32x4Mul();
-      }
+      const local = intLocal(this, node, true);
+      if (local === undefined) return call('vAssign', this, args);
+      emitIntAssignment(this, node, local, true);
       this.vSetLocal(local.index);
       return undefined;
     },
