@@ -47,13 +47,15 @@ Writes packages/cost/test-data/deeplabv3-counts.json.
 """
 
 import importlib.util
-import json
 import os
 import subprocess
 import sys
 from collections import OrderedDict
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from counts_json import write_counts  # noqa: E402
 import torch.nn as nn
 from torchvision.models import mobilenet_v2
 from torchvision.models._utils import IntermediateLayerGetter
@@ -181,30 +183,7 @@ def main():
     out["coordatt"] = "houqb/CoordAttention@%s:coordatt.py" % git_head(ca_git)
     out["cbam"] = "Jongchan/attention-module@%s:MODELS/cbam.py" % git_head(cbam_git)
     out["torch"] = torch.__version__
-    out["models"] = models
-    lines = ["{"]
-    for k in ("source", "coordatt", "cbam", "torch"):
-        lines.append("  %s: %s," % (json.dumps(k), json.dumps(out[k])))
-    lines.append('  "models": {')
-    keys = list(models)
-    for i, k in enumerate(keys):
-        e = models[k]
-        lines.append("    %s: {" % json.dumps(k))
-        fields = list(e)
-        for j, f in enumerate(fields):
-            comma = "," if j < len(fields) - 1 else ""
-            if f == "stateDict":
-                lines.append('      "stateDict": [')
-                for n, row in enumerate(e[f]):
-                    lines.append("        %s%s" % (json.dumps(row), "," if n < len(e[f]) - 1 else ""))
-                lines.append("      ]%s" % comma)
-            else:
-                lines.append("      %s: %s%s" % (json.dumps(f), json.dumps(e[f]), comma))
-        lines.append("    }%s" % ("," if i < len(keys) - 1 else ""))
-    lines.append("  }")
-    lines.append("}")
-    with open(OUT_PATH, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_counts(OUT_PATH, out, models)
     for k, e in models.items():
         print(k, e["params"], e["backboneParams"], e["macs513x513"], e["macs64x64"])
 

@@ -22,13 +22,15 @@ macs = conv + linear multiply-accumulates per call
 (numel(out) * in_channels / groups * prod(kernel)), bias ignored.
 """
 
-import json
 import os
 import subprocess
 import sys
 from types import SimpleNamespace
 
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from counts_json import write_counts  # noqa: E402
 import torch.nn as nn
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -120,32 +122,7 @@ def main():
                     [k, list(v.shape)] for k, v in m.state_dict().items() if not k.endswith("num_batches_tracked")
                 ]
             models["%s/%d" % (name, classes)] = entry
-    out = {
-        "source": "%s@%s" % (SOURCE, commit),
-        "torch": torch.__version__,
-        "models": models,
-    }
-    lines = ["{", '  "source": %s,' % json.dumps(out["source"]), '  "torch": %s,' % json.dumps(out["torch"])]
-    lines.append('  "models": {')
-    keys = list(models)
-    for i, k in enumerate(keys):
-        e = models[k]
-        lines.append("    %s: {" % json.dumps(k))
-        fields = list(e)
-        for j, f in enumerate(fields):
-            comma = "," if j < len(fields) - 1 else ""
-            if f == "stateDict":
-                lines.append('      "stateDict": [')
-                for n, row in enumerate(e[f]):
-                    lines.append("        %s%s" % (json.dumps(row), "," if n < len(e[f]) - 1 else ""))
-                lines.append("      ]%s" % comma)
-            else:
-                lines.append("      %s: %s%s" % (json.dumps(f), json.dumps(e[f]), comma))
-        lines.append("    }%s" % ("," if i < len(keys) - 1 else ""))
-    lines.append("  }")
-    lines.append("}")
-    with open(OUT_PATH, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_counts(OUT_PATH, {"source": "%s@%s" % (SOURCE, commit), "torch": torch.__version__}, models)
     for k, e in models.items():
         print(k, e["params"], e["backboneParams"], e["macs320"])
 
