@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateReport, type Report } from '@coordattn/cost';
-import { run } from './test-io.js';
+import { reportJson, run } from './test-io.js';
 import { reproduce } from './reproduce.js';
 import { placementTableMarkdown } from './tables.js';
 
@@ -45,11 +45,7 @@ describe('coordattn report', () => {
   });
 
   it('tool presets: ptflops 0.7.6 with its double counts, thop 0.1.1, fvcore with the ops it skips', async () => {
-    const json = async (preset: string, ...more: string[]) => {
-      const r = await run(['report', 'resnet50', '--preset', preset, '--format', 'json', ...more]);
-      expect(r.code, r.err).toBe(0);
-      return validateReport(JSON.parse(r.out)) as Report;
-    };
+    const json = (preset: string, ...more: string[]) => reportJson(['resnet50', '--preset', preset, ...more]);
     // the numbers ptflops 0.7.6, thop 0.1.1 and fvcore 0.1.6 print (packages/cost/test-data/tool-counts.json)
     expect((await json('ptflops')).total.value).toBe(4_132_436_968);
     expect((await json('ptflops', '--batch', '2')).total.value).toBe(4_142_948_840);

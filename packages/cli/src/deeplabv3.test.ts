@@ -1,38 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { validateReport, type Report } from '@coordattn/cost';
-import { run } from './test-io.js';
+import { reportJson, run } from './test-io.js';
 
 describe('coordattn report deeplabv3', () => {
   it('reports DeepLabV3 on MobileNetV2 + CA: 21 classes, 513x513, output stride 16 (PyTorch: 4,969,317)', async () => {
-    const r = await run([
-      'report',
-      'deeplabv3',
-      '--backbone',
-      'mobilenetv2',
-      '--attention',
-      'ca',
-      '--format',
-      'json',
-    ]);
-    expect(r.code).toBe(0);
-    const rep = validateReport(JSON.parse(r.out)) as Report;
+    const rep = await reportJson(['deeplabv3', '--backbone', 'mobilenetv2', '--attention', 'ca']);
     expect(rep.totals.params).toBe(4_969_317);
     expect(rep.totals.macs).toBe(5_383_744_192);
   });
 
   it('takes --output-stride 8 and --classes 19 (PyTorch: 4,523,027 params, 18,999,383,232 MACs)', async () => {
-    const r = await run([
-      'report',
-      'deeplabv3',
-      '--output-stride',
-      '8',
-      '--classes',
-      '19',
-      '--format',
-      'json',
-    ]);
-    expect(r.code).toBe(0);
-    const rep = JSON.parse(r.out) as Report;
+    const rep = await reportJson(['deeplabv3', '--output-stride', '8', '--classes', '19']);
     expect(rep.totals.params).toBe(4_523_027);
     expect(rep.totals.macs).toBe(18_999_383_232);
   });

@@ -1,39 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { validateReport, type Report } from '@coordattn/cost';
-import { run } from './test-io.js';
+import { reportJson, run } from './test-io.js';
 
 describe('coordattn report ssdlite320', () => {
   it('reports the CA paper detector: MobileNetV2 + CA, 81 classes, 320x320', async () => {
-    const r = await run([
-      'report',
-      'ssdlite320',
-      '--backbone',
-      'mobilenetv2',
-      '--attention',
-      'ca',
-      '--format',
-      'json',
-    ]);
-    expect(r.code).toBe(0);
-    const rep = validateReport(JSON.parse(r.out)) as Report;
+    const rep = await reportJson(['ssdlite320', '--backbone', 'mobilenetv2', '--attention', 'ca']);
     expect(rep.totals.params).toBe(4_769_978);
     expect(rep.totals.macs).toBe(756_665_216);
   });
 
   it('takes --backbone mobilenext and --classes (the authors code: 4,539,418 / 3,469,858 params)', async () => {
-    const coco = await run(['report', 'ssdlite320', '--backbone', 'mobilenext', '--format', 'json']);
-    expect((JSON.parse(coco.out) as Report).totals.params).toBe(4_539_418);
-    const voc = await run([
-      'report',
-      'ssdlite320',
-      '--backbone',
-      'mobilenext',
-      '--classes',
-      '21',
-      '--format',
-      'json',
-    ]);
-    expect((JSON.parse(voc.out) as Report).totals.params).toBe(3_469_858);
+    const coco = await reportJson(['ssdlite320', '--backbone', 'mobilenext']);
+    expect(coco.totals.params).toBe(4_539_418);
+    const voc = await reportJson(['ssdlite320', '--backbone', 'mobilenext', '--classes', '21']);
+    expect(voc.totals.params).toBe(3_469_858);
   });
 
   it('gives symbolic H x W formulas', async () => {

@@ -1,3 +1,4 @@
+import { validateReport, type Report } from '@coordattn/cost';
 import { main } from './main.js';
 import type { Io } from './commands.js';
 
@@ -11,4 +12,14 @@ export async function run(
   const io: Io = { out: (s) => void (out += s), err: (s) => void (err += s), cwd };
   const code = await main(args, io);
   return { code, out, err };
+}
+
+/**
+ * `coordattn report <args> --format json`: the report, checked against its schema. A run that
+ * does not exit 0 throws with its stderr, so the test fails naming what the CLI said.
+ */
+export async function reportJson(args: string[]): Promise<Report> {
+  const r = await run(['report', ...args, '--format', 'json']);
+  if (r.code !== 0) throw new Error(`coordattn report ${args.join(' ')} exited ${r.code}: ${r.err}`);
+  return validateReport(JSON.parse(r.out)) as Report;
 }
