@@ -78,7 +78,7 @@ export function referenceValues(
     if (k.partial) continue;
     keep.add(k.value);
     for (const a of k.args) {
-      if (a.kind === 'value' && !inputNames.has(a.ref) && !isPartialValue(a.ref)) keep.add(a.ref);
+      if (!inputNames.has(a.ref) && !isPartialValue(a.ref)) keep.add(a.ref);
     }
   }
   return { ...inputs, ...run(graph, inputs, weights, { keep: [...keep] }) };
@@ -108,7 +108,7 @@ function checkKernels(
     compiled.program.kernels.forEach((k, i) => {
       const values = new Map<string, Float32Array>();
       for (const a of k.args) {
-        if (a.kind === 'value') values.set(a.ref, partials.get(a.ref) ?? f32(ref[a.ref]));
+        values.set(a.ref, partials.get(a.ref) ?? f32(ref[a.ref]));
       }
       const y = perKernel.runKernel(i, values);
       if (k.partial) {

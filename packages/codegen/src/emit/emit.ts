@@ -27,7 +27,7 @@ import {
 import { CoordattnError } from '@coordattn/ir';
 import { saveWeights } from '@coordattn/reference';
 import type { Compiled } from '../compile.js';
-import type { KernelArg, KernelDesc, ProgramData } from '../runtime/runtime.js';
+import type { KernelDesc, ProgramData } from '../runtime/runtime.js';
 
 export interface EmitOptions {
   /** Weights manifest file name written beside the module (default `weights.json`; must end in `.json`). */
@@ -119,11 +119,6 @@ function literal(v: unknown, indent = ''): string {
   throw new CoordattnError('E_KERNEL', `cannot emit a ${typeof v} as a literal`);
 }
 
-/** Kernels read every value flat (row-major index), so each value argument is typed as a flat array. */
-function paramType(_: KernelArg): string {
-  return 'ArrayLike<number>';
-}
-
 /** The parameter names and body statements of a descriptor's `function name(args) { body }`. */
 function splitSource(parser: Project, k: KernelDesc): { params: string[]; body: string } {
   const sf = parser.createSourceFile(`${k.name}.js`, k.source, { overwrite: true });
@@ -168,7 +163,7 @@ function kernelDocs(k: KernelDesc): OptionalKind<JSDocStructure> {
     description,
     tags: k.args.map((a) => ({
       tagName: 'param',
-      text: commentSafe(`${a.name} ${a.kind} \`${a.ref}\`, gpu.js size ${dimsText(a.dims)}`),
+      text: commentSafe(`${a.name} value \`${a.ref}\`, gpu.js size ${dimsText(a.dims)}`),
     })),
   };
 }
@@ -198,6 +193,9 @@ function header(compiled: Compiled, opts: EmitOptions, weightsFile: string): str
   return ['/**', ...lines.map((l) => (l === '' ? ' *' : ` * ${l}`)), ' */'].join('\n');
 }
 
+/** Kernels read every value flat (row-major index), so each value argument is typed as a flat array. */
+const ARG_TYPE = 'ArrayLike<number>';
+
 function kernelFunction(parser: Project, k: KernelDesc): FunctionDeclarationStructure {
   const { params, body } = splitSource(parser, k);
   return {
@@ -205,10 +203,7 @@ function kernelFunction(parser: Project, k: KernelDesc): FunctionDeclarationStru
     name: k.name,
     isExported: true,
     docs: [kernelDocs(k)],
-    parameters: [
-      { name: 'this', type: 'KernelThis' },
-      ...params.map((name, i) => ({ name, type: paramType(k.args[i]) })),
-    ],
+    parameters: [{ name: 'this', type: 'KernelThis' }, ...params.map((name) => ({ name, type: ARG_TYPE }))],
     returnType: 'number',
     statements: body,
   };

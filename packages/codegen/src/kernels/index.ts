@@ -168,7 +168,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     const shape = shapeOfValue(g, id);
     checkSize(node, `input '${id}'`, shape);
     const a = { name: `${prefix}${k}`, shape: view(shape) };
-    args.push({ name: a.name, kind: 'value', ref: id, dims: dims3(shape) });
+    args.push({ name: a.name, ref: id, dims: dims3(shape) });
     return a;
   };
   checkSize(node, 'the output', node.shape);
@@ -288,7 +288,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   chunks.forEach((chunk, i) => {
     const last = i === chunks.length - 1;
     const accArg: KernelArg[] =
-      i === 0 ? [] : [{ name: 'acc', kind: 'value', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
+      i === 0 ? [] : [{ name: 'acc', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
     const kargs = [...args, ...accArg];
     const start = i === 0 ? sum.init : readAt('acc', node.shape, coords, split);
     const body = [...result.body, `let s = ${start};`, ...sumLines(chunk)];

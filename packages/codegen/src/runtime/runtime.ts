@@ -32,12 +32,13 @@ import { gpujsPatchStatus, type GpujsPatchStatus } from './gpujs-patch.js';
 
 export { gpujsPatchStatus, type GpujsPatchStatus };
 
-/** One argument of a kernel, in call order. */
+/**
+ * One argument of a kernel, in call order: a graph input, another kernel's output or a chain's
+ * partial sum (weights are constants: KernelDesc.weights).
+ */
 export interface KernelArg {
   /** Parameter name in the kernel source. */
   readonly name: string;
-  /** A graph input, another kernel's output or a partial sum (weights are constants: KernelDesc.weights). */
-  readonly kind: 'value';
   /** Value id. */
   readonly ref: string;
   /** gpu.js input size: [x] for vectors, [x, y] for matrices, [x, y, z] for values. */
