@@ -5,8 +5,11 @@
 # tests get a GL context (gpu.js's headless GL needs an X display).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Build every package's dist/ first (Nx-cached: instant when nothing changed) — the workspace
+# checks install the packed tarballs and run the built bin.
+npx nx run-many -t build --output-style=static
 # Checks of the workspace itself (tools/*.test.ts: the Nx test inputs cover every docs/ and
-# test-data/ path a test names). They read every package, so they run here, outside the Nx cache.
+# test-data/ path a test names; the packed packages install into an empty folder and run). They read every package, so they run here, outside the Nx cache.
 npx vitest run --config tools/vitest.config.ts
 run=(npx nx run-many -t typecheck lint test --output-style=static)
 if [ -z "${DISPLAY:-}" ] && command -v xvfb-run > /dev/null; then

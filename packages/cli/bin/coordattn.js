@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx's loader (the packages export TS, not JS).
-import { register } from 'tsx/esm/api';
+// The coordattn command: runs the built CLI (dist/main.js, made by `npm run build`, which `npm ci`
+// runs through the workspace's prepare script).
+import { main } from '../dist/main.js';
 
-register();
-const { main } = await import('../src/main.ts');
+// `coordattn report ... | head`: a closed pipe ends the output quietly, as other CLIs do.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2));

@@ -40,18 +40,10 @@ import {
   type ModelFlags,
 } from './options.js';
 import { placementTableMarkdown } from './tables.js';
-import { netronReport } from './onnx.js';
 import { reproduce } from './reproduce.js';
+import type { Io } from './io.js';
 
-/** Where a command writes; tests pass an in-memory Io. */
-export interface Io {
-  out(s: string): void;
-  err(s: string): void;
-  readonly cwd: string;
-  exitCode?: number;
-  /** stderr is a terminal: long commands show a progress bar instead of plain lines. */
-  readonly isTTY?: boolean;
-}
+export type { Io } from './io.js';
 
 function emit(text: string, flags: Flags, io: Io): void {
   const out = str(flags, 'out');
@@ -90,7 +82,8 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
   const m = loadModel(model, mf, io.cwd, { symbolic });
   const preset = presetOf(flags, m);
   if (format === 'netron') {
-    netronReport(m, preset, flags, io);
+    // Lazy: the ONNX writer (and the kernels module it reaches for weights) only for this format.
+    (await import('./onnx.js')).netronReport(m, preset, flags, io);
     return;
   }
   const free = m.graph.symbols();

@@ -22,6 +22,7 @@ import { foldBn } from './fold-bn.js';
 import { fuseReductions } from './fuse-reductions.js';
 import { fuseEpilogue } from './fuse-epilogue.js';
 import { fuseGate } from './fuse-gate.js';
+import type { PassName } from './names.js';
 
 export interface Pass {
   readonly name: PassName;
@@ -30,14 +31,7 @@ export interface Pass {
   run(g: LGraph): void;
 }
 
-export const PASS_NAMES = [
-  'eliminate-identity',
-  'fold-bn',
-  'fuse-reductions',
-  'fuse-epilogue',
-  'fuse-gate',
-] as const;
-export type PassName = (typeof PASS_NAMES)[number];
+export { PASS_NAMES, type PassName } from './names.js';
 
 export const PASSES: readonly Pass[] = [
   {

@@ -1,18 +1,9 @@
 import { Dim } from '@coordattn/ir';
 import type { LayerCost } from '../analyze.js';
 import type { ColumnName } from '../columns.js';
+import type { PresetName } from './names.js';
 
-export const PRESET_NAMES = [
-  'paper',
-  'thop-2019',
-  'thop',
-  'fvcore',
-  'ptflops',
-  'ptflops-modules',
-  'torch-flop-counter',
-  'full',
-] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+export { PRESET_NAMES, type PresetName } from './names.js';
 
 /** What a headline counts: multiply-accumulates or floating-point operations (2 per MAC). */
 export type Unit = 'MACs' | 'FLOPs';

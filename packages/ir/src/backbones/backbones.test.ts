@@ -641,9 +641,13 @@ describe('invalid options', () => {
     ['height', { height: 0 }],
     ['widthPx', { widthPx: 2.5 }],
     ['recipe', { recipe: 'eca-paper' as const }],
+    // What a JavaScript caller can pass without a type check: a string for { kind }, a typo.
+    ['attention', { attention: 'ca' }],
+    ['attention', { attention: null }],
+    ['resolution', { resolution: 96 }],
   ] as const)('%s %j → E_OPTION naming the field', (field, opts) => {
     const name: BackboneName = field === 'recipe' ? 'mobilenext' : 'mobilenetv2';
-    const e = errorOf(() => buildBackbone(name, opts as BackboneOptions));
+    const e = errorOf(() => buildBackbone(name, opts as unknown as BackboneOptions));
     expect(e.code).toBe('E_OPTION');
     expect(e.path).toBe(field);
     expect(e.message).toContain('expected');

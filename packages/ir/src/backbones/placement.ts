@@ -507,6 +507,23 @@ function checkSize(v: Dim | number | undefined, dflt: number, field: string): Di
   return Dim.const(v);
 }
 
+/** Every field of BackboneOptions (a new field fails to compile here until it is listed). */
+const BACKBONE_OPTION_KEYS = [
+  'width',
+  'height',
+  'widthPx',
+  'batch',
+  'classes',
+  'attention',
+  'placement',
+  'stages',
+  'ecaK',
+  'recipe',
+] as const satisfies readonly (keyof BackboneOptions)[];
+type MissingOptionKey = Exclude<keyof BackboneOptions, (typeof BACKBONE_OPTION_KEYS)[number]>;
+const NO_MISSING_OPTION_KEY: [MissingOptionKey] extends [never] ? true : MissingOptionKey = true;
+void NO_MISSING_OPTION_KEY;
+
 /** Validates opts and fills every default from the recipe and the placement table. */
 export function resolveBackboneOptions(
   name: BackboneName,
@@ -514,6 +531,23 @@ export function resolveBackboneOptions(
 ): ResolvedBackboneOptions {
   const backbone = checkName(name, BACKBONE_NAMES, 'backbone', 'backbone');
   const row = PLACEMENT_TABLE[backbone];
+  // JavaScript callers get no type check: a misspelt option or `attention: 'ca'` (a string, not
+  // { kind: 'ca' }) must fail here rather than build a different model.
+  const unknown = Object.keys(opts).filter((k) => !(BACKBONE_OPTION_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    throw optionError(
+      unknown[0],
+      `unknown backbone option '${unknown[0]}'`,
+      `one of ${BACKBONE_OPTION_KEYS.join(', ')}`,
+    );
+  }
+  if (opts.attention !== undefined && (typeof opts.attention !== 'object' || opts.attention === null)) {
+    throw optionError(
+      'attention',
+      `attention must be an object such as { kind: 'ca' }, got ${JSON.stringify(opts.attention)}`,
+      `{ kind: ${ATTENTION_KINDS.map((k) => `'${k}'`).join(' | ')}, config? }`,
+    );
+  }
 
   const width = opts.width ?? 1;
   if (typeof width !== 'number' || !Number.isFinite(width) || width <= 0) {
