@@ -5,11 +5,11 @@ import {
   BACKBONE_NAMES,
   CoordattnError,
   OP_NAMES,
-  PLACEMENT_NAMES,
   RECIPES,
   buildBackbone,
   getOp,
   type AttentionKind,
+  type BackboneOptions,
 } from '@coordattn/ir';
 import {
   PRESETS,
@@ -26,19 +26,10 @@ import {
   type Report,
   type SweepPoint,
   type SweepValues,
+  type SymbolicAxes,
 } from '@coordattn/cost';
 import { loadModel, symbolicResolution, type LoadedModel } from './model.js';
-import {
-  modelFlags,
-  oneOf,
-  parseSweep,
-  positiveInt,
-  positiveNumber,
-  resolution,
-  str,
-  type Flags,
-  type ModelFlags,
-} from './options.js';
+import { modelFlags, oneOf, parseSweeps, str, strList, type Flags, type ModelFlags } from './options.js';
 import { placementTableMarkdown } from './tables.js';
 import { reproduce } from './reproduce.js';
 import type { Io } from './io.js';
@@ -70,13 +61,13 @@ function presetOf(flags: Flags, m: LoadedModel): PresetName {
 
 export async function reportCommand(model: string, flags: Flags, io: Io): Promise<void> {
   const mf = modelFlags(flags);
-  const sweepFlag = str(flags, 'sweep');
+  const sweepFlags = strList(flags, 'sweep');
   const format = str(flags, 'format') ?? 'table';
   const groupBy = (str(flags, 'by') ?? 'block') as GroupBy;
   const symbolic = flags.symbolic === true;
 
-  if (sweepFlag !== undefined) {
-    emit(render(sweepReport(model, mf, flags, sweepFlag, io), format), flags, io);
+  if (sweepFlags !== undefined) {
+    emit(render(sweepReport(model, mf, flags, sweepFlags, io), format), flags, io);
     return;
   }
   const m = loadModel(model, mf, io.cwd, { symbolic });
@@ -143,8 +134,11 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
   emit(render(report, format), flags, io);
 }
 
-function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlag: string, io: Io): Report {
-  const { key, values } = parseSweep(sweepFlag);
+/** The attention kinds that take a reduction ratio. */
+const REDUCTION_KINDS: readonly AttentionKind[] = ['ca', 'se', 'cbam'];
+
+function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlags: string[], io: Io): Report {
+  const axes = parseSweeps(sweepFlags);
   const base = loadModel(model, mf, io.cwd);
   if (!base.backbone) {
     throw new CoordattnError('E_OPTION', 'sweeps need a backbone name, not a spec or .onnx file', {
@@ -174,50 +168,29 @@ function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlag: str
       : {}),
     ...(opts.placement ? { placement: opts.placement } : {}),
   };
-  const vals: SweepValues = (() => {
-    switch (key) {
-      case 'reduction':
-        if (kind !== 'ca' && kind !== 'se' && kind !== 'cbam') {
-          throw new CoordattnError(
-            'E_OPTION',
-            `a reduction sweep needs --attention ca, se or cbam (got ${kind})`,
-            { path: '--sweep' },
-          );
-        }
-        return { reduction: values.map((v) => positiveInt('sweep', v).toInt()!) };
-      case 'attention':
-        return { attention: values.map((v) => oneOf('sweep', v, ATTENTION_KINDS)) };
-      case 'width':
-        return { width: values.map((v) => positiveNumber('sweep', v)) };
-      case 'resolution':
-        return {
-          resolution: values.map((v) => {
-            const [a, b] = resolution(v);
-            const ai = a.toInt();
-            const bi = b.toInt();
-            if (ai === undefined || bi === undefined)
-              throw new CoordattnError('E_OPTION', `sweep resolutions must be concrete: '${v}'`, {
-                path: '--sweep',
-              });
-            return [ai, bi] as const;
-          }),
-        };
-      case 'placement':
-        return { placement: values.map((v) => oneOf('sweep', v, PLACEMENT_NAMES)) };
-    }
-  })();
+  const values: Record<string, unknown> = {};
+  for (const a of axes) values[a.key] = a.values;
+  const vals = values as SweepValues;
+  const reductionSwept = vals.reduction !== undefined;
+  if (reductionSwept && ![kind, ...(vals.attention ?? [])].some((k) => REDUCTION_KINDS.includes(k))) {
+    throw new CoordattnError('E_OPTION', `a reduction sweep needs --attention ca, se or cbam (got ${kind})`, {
+      path: '--sweep',
+    });
+  }
   const preset = presetOf(flags, base);
-  const optsAt = (p: SweepPoint) => {
-    const config = { ...cfg, ...(p.reduction !== undefined ? { reduction: p.reduction } : {}) };
+  // The reduction ratio goes to the base's attention kind, and when swept to every kind that takes
+  // one; other block settings (--eca-k, ...) only to the base's kind.
+  const optsAt = (p: SweepPoint, sym: SymbolicAxes = {}): BackboneOptions => {
     const samekind = p.attention === kind;
+    const r = sym.reduction ?? p.reduction;
+    const takesR = samekind || (reductionSwept && REDUCTION_KINDS.includes(p.attention));
+    const config = { ...(samekind ? cfg : {}), ...(takesR && r !== undefined ? { reduction: r } : {}) };
     return {
       ...opts,
-      attention: (p.attention === 'none'
-        ? { kind: 'none' }
-        : { kind: p.attention, config: samekind ? config : {} }) as never,
+      attention: (p.attention === 'none' ? { kind: 'none' } : { kind: p.attention, config }) as never,
       width: p.width,
-      height: p.resolution[0],
-      widthPx: p.resolution[1],
+      height: sym.resolution?.[0] ?? p.resolution[0],
+      widthPx: sym.resolution?.[1] ?? p.resolution[1],
       ...(p.placement ? { placement: p.placement as never } : {}),
       ...(p.attention !== kind ? { ecaK: undefined } : {}),
     };
@@ -226,6 +199,7 @@ function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlag: str
     base: point,
     values: vals,
     build: (p) => buildBackbone(name, optsAt(p)),
+    buildSymbolic: (p, sym) => buildBackbone(name, optsAt(p, sym)),
     model: (p) => ({
       name: p.attention === 'none' ? name : `${name}+${p.attention}`,
       backbone: name,

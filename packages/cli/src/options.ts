@@ -55,13 +55,18 @@ export interface ModelFlags {
   readonly outputStride?: string;
 }
 
+/** A user's value in an error message: its first 40 characters, then '…'. */
+export function quote(value: string, max = 40): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}
+
 function optErr(flag: string, value: string, why: string, expected: string): CoordattnError {
-  return new CoordattnError('E_OPTION', `${why}: '${value}'`, { path: `--${flag}`, expected });
+  return new CoordattnError('E_OPTION', `${why}: '${quote(value)}'`, { path: `--${flag}`, expected });
 }
 
 export function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new CoordattnError('E_UNKNOWN_NAME', `unknown value '${value}'`, {
+  throw new CoordattnError('E_UNKNOWN_NAME', `unknown value '${quote(value)}'`, {
     path: `--${flag}`,
     expected: `one of ${allowed.join(', ')}`,
   });
@@ -173,19 +178,198 @@ export function isBackboneName(s: string): s is BackboneName {
   return (BACKBONE_NAMES as readonly string[]).includes(s);
 }
 
-/** `--sweep reduction=8,16,32` → { key, values }. */
+// ---- --sweep ---------------------------------------------------------------------------------
+
+/** The keys `--sweep` takes (the cost package's SWEEP_KEYS). */
 export const SWEEP_KEYS = ['reduction', 'attention', 'width', 'resolution', 'placement'] as const;
 export type SweepKey = (typeof SWEEP_KEYS)[number];
 
-export function parseSweep(value: string): { key: SweepKey; values: string[] } {
-  const m = /^([a-z]+)=(.+)$/.exec(value.trim());
-  if (!m)
-    throw optErr('sweep', value, 'not a sweep', 'KEY=V1,V2,... with KEY one of ' + SWEEP_KEYS.join(', '));
+/** The most points of one sweep (cost's MAX_SWEEP_POINTS; checked again there on the product). */
+export const MAX_SWEEP_POINTS = 10_000;
+
+const SWEEP_SYNTAX =
+  'KEY=V1,V2,... with ranges A..B[:STEP] (reduction, width, resolution), e.g. reduction=1..64 or width=0.5..1.5:0.25; repeat --sweep for a grid';
+
+/** Typed values of one swept key. */
+export type SweepAxis =
+  | { readonly key: 'reduction'; readonly values: number[] }
+  | { readonly key: 'attention'; readonly values: AttentionKind[] }
+  | { readonly key: 'width'; readonly values: number[] }
+  | { readonly key: 'resolution'; readonly values: [number, number][] }
+  | { readonly key: 'placement'; readonly values: PlacementName[] };
+
+/** A decimal written as digits with an optional fraction: its value × 10^decimals, exactly. */
+interface Decimal {
+  readonly scaled: bigint;
+  readonly decimals: number;
+}
+
+function decimal(text: string, flagValue: string, integer: boolean): Decimal {
+  const m = (integer ? /^\d{1,9}$/ : /^\d{1,9}(?:\.(\d{1,6}))?$/).exec(text);
+  if (!m) {
+    throw optErr(
+      'sweep',
+      flagValue,
+      `'${quote(text)}' is not ${integer ? 'a non-negative integer' : 'a decimal number'}`,
+      SWEEP_SYNTAX,
+    );
+  }
+  const decimals = m[1]?.length ?? 0;
+  return { scaled: BigInt(text.replace('.', '')), decimals };
+}
+
+function rescale(d: Decimal, decimals: number): bigint {
+  return d.scaled * 10n ** BigInt(decimals - d.decimals);
+}
+
+/** An arithmetic run of values on integers scaled by 10^decimals: start + i·step, i < count. */
+interface Run {
+  readonly start: bigint;
+  readonly step: bigint;
+  readonly count: bigint;
+  readonly decimals: number;
+}
+
+/**
+ * One list item: `V` or the range `A..B[:STEP]` (A, A+STEP, ... up to B; STEP defaults to 1).
+ * Values are computed as A + i·STEP on integers scaled by the largest number of decimals, so
+ * `0.5..1.5:0.1` gives exactly the decimals 0.5, 0.6, ..., 1.5 (no float accumulation).
+ */
+function run(item: string, flagValue: string, integer: boolean): Run {
+  const m = /^([^.:]+(?:\.[^.:]+)?)\.\.([^:]+)(?::(.+))?$/.exec(item);
+  if (!m) {
+    const d = decimal(item, flagValue, integer);
+    return { start: d.scaled, step: 1n, count: 1n, decimals: d.decimals };
+  }
+  const [a, b, step] = [m[1], m[2], m[3] ?? '1'].map((t) => decimal(t, flagValue, integer));
+  const dec = Math.max(a.decimals, b.decimals, step.decimals);
+  const [A, B, S] = [a, b, step].map((x) => rescale(x, dec));
+  if (S === 0n) throw optErr('sweep', flagValue, `range '${quote(item)}' has step 0`, SWEEP_SYNTAX);
+  if (B < A) {
+    throw optErr('sweep', flagValue, `range '${quote(item)}' is empty (end below start)`, SWEEP_SYNTAX);
+  }
+  return { start: A, step: S, count: (B - A) / S + 1n, decimals: dec };
+}
+
+/** The values of a run (the caller has bounded its count). */
+function runValues(r: Run): number[] {
+  const scale = 10 ** r.decimals;
+  return Array.from({ length: Number(r.count) }, (_, i) => Number(r.start + BigInt(i) * r.step) / scale);
+}
+
+function tooMany(flagValue: string, count: bigint): CoordattnError {
+  return new CoordattnError(
+    'E_OPTION',
+    `a sweep has at most ${MAX_SWEEP_POINTS} points; '${quote(flagValue)}' has ${count}`,
+    { path: '--sweep', expected: `at most ${MAX_SWEEP_POINTS} points (ranges A..B:STEP with a larger step)` },
+  );
+}
+
+/** The items of a list (comma-separated), each non-empty. */
+function items(body: string, flagValue: string): string[] {
+  const out = body.split(',').map((v) => v.trim());
+  if (out.some((v) => v === '')) throw optErr('sweep', flagValue, 'empty value in the list', SWEEP_SYNTAX);
+  return out;
+}
+
+/** A list of values and ranges → its values, at most MAX_SWEEP_POINTS of them. */
+function expandList(body: string, flagValue: string, integer: boolean): number[] {
+  const runs = items(body, flagValue).map((i) => run(i, flagValue, integer));
+  const count = runs.reduce((n, r) => n + r.count, 0n);
+  if (count > BigInt(MAX_SWEEP_POINTS)) throw tooMany(flagValue, count);
+  return runs.flatMap(runValues);
+}
+
+/**
+ * `--sweep KEY=VALUES` → the key and its typed values. VALUES is a comma-separated list whose items
+ * are values or ranges `A..B[:STEP]`: integers for reduction (>= 1), decimals for width (> 0,
+ * <= 16), and for resolution a size (square) or `HxW`, each side a value or a range (the product of
+ * the two sides), e.g. `resolution=160..224:32` or `resolution=160..224:32x96,224x320`.
+ */
+export function parseSweep(value: string): SweepAxis {
+  const m = /^([a-z]+)=(.+)$/s.exec(value.trim());
+  if (!m) {
+    const hint = value.includes(';')
+      ? 'repeat --sweep for a grid, e.g. --sweep reduction=8,16 --sweep resolution=160,224'
+      : SWEEP_SYNTAX;
+    throw optErr('sweep', value, 'not a sweep', hint);
+  }
   const key = oneOf<SweepKey>('sweep', m[1], SWEEP_KEYS);
-  const values = m[2].split(',').map((s) => s.trim());
-  if (values.some((v) => v === '')) throw optErr('sweep', value, 'empty value in the list', 'KEY=V1,V2,...');
-  if (values.length > 64) throw optErr('sweep', value, 'too many points', 'at most 64 values');
-  return { key, values };
+  const body = m[2];
+  if (body.includes(';') || body.includes('=')) {
+    throw optErr(
+      'sweep',
+      value,
+      'one key per --sweep',
+      'repeat --sweep for a grid, e.g. --sweep reduction=8,16 --sweep resolution=160,224',
+    );
+  }
+  const names = <T extends string>(allowed: readonly T[]): T[] =>
+    items(body, value).map((t) => oneOf<T>('sweep', t, allowed));
+  switch (key) {
+    case 'reduction': {
+      const values = expandList(body, value, true);
+      if (values.some((v) => v < 1))
+        throw optErr('sweep', value, 'a reduction ratio must be >= 1', SWEEP_SYNTAX);
+      return { key, values };
+    }
+    case 'width': {
+      const values = expandList(body, value, false);
+      if (values.some((v) => v <= 0 || v > 16)) {
+        throw optErr('sweep', value, 'a width multiplier must be > 0 and <= 16', SWEEP_SYNTAX);
+      }
+      return { key, values };
+    }
+    case 'resolution': {
+      const sides = items(body, value).map((item) => {
+        const parts = item.split(/x/i).map((t) => t.trim());
+        if (parts.length > 2 || parts.some((t) => t === '')) {
+          throw optErr(
+            'sweep',
+            value,
+            `'${quote(item)}' is not a resolution`,
+            'N or HxW, each side a value or a range, e.g. 160..224:32 or 160..224:32x224',
+          );
+        }
+        const [h, w] = parts.map((t) => run(t, value, true));
+        return { h, w };
+      });
+      const count = sides.reduce((n, x) => n + x.h.count * (x.w?.count ?? 1n), 0n);
+      if (count > BigInt(MAX_SWEEP_POINTS)) throw tooMany(value, count);
+      const out: [number, number][] = [];
+      for (const { h, w } of sides) {
+        const hs = runValues(h);
+        const ws = w ? runValues(w) : undefined;
+        for (const x of hs) for (const y of ws ?? [x]) out.push([x, y]);
+      }
+      if (out.some(([x, y]) => x < 1 || y < 1)) {
+        throw optErr('sweep', value, 'a resolution must be >= 1', SWEEP_SYNTAX);
+      }
+      return { key, values: out };
+    }
+    case 'attention':
+      return { key, values: names(ATTENTION_KINDS) };
+    case 'placement':
+      return { key, values: names(PLACEMENT_NAMES) };
+  }
+}
+
+/** Every `--sweep` (repeatable) → one axis per key; a key given twice is an error. */
+export function parseSweeps(values: readonly string[]): SweepAxis[] {
+  const axes: SweepAxis[] = [];
+  for (const v of values) {
+    const axis = parseSweep(v);
+    if (axes.some((a) => a.key === axis.key)) {
+      throw optErr(
+        'sweep',
+        v,
+        `'${axis.key}' is swept twice`,
+        'each key in one --sweep, e.g. reduction=8..16,32',
+      );
+    }
+    axes.push(axis);
+  }
+  return axes;
 }
 
 /** Parsed command flags (commander): strings, booleans, and lists for variadic options. */
@@ -195,6 +379,13 @@ export type Flags = Record<string, string | boolean | string[] | undefined>;
 export function str(flags: Flags, k: string): string | undefined {
   const v = flags[k];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A repeatable flag (every value given), or undefined when absent. */
+export function strList(flags: Flags, k: string): string[] | undefined {
+  const v = flags[k];
+  if (Array.isArray(v)) return v;
+  return typeof v === 'string' ? [v] : undefined;
 }
 
 /** The model flags among the parsed flags. */

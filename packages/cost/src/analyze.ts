@@ -217,49 +217,91 @@ export function evaluate(
 }
 
 /**
- * Peak live activation bytes in execution order. A value (graph input or node output) is live from
- * its producer until its last consumer; graph outputs stay live to the end. Every node output is
- * its own buffer (no in-place ops, views or aliasing), and a node's inputs and outputs are live
- * together while it runs. Parameters are not included.
+ * The structure of the activation peak, without sizes: every value (graph input or node output)
+ * with its element count as a Dim, and per node which values come alive and which die after it.
+ * It depends only on the graph's structure, so a sweep computes it once and evaluates the sizes
+ * per point (`activationPeak`).
  */
-export function activationBytes(graph: Graph, bindings: Bindings, bytesPerElement = 4): number {
-  const size = new Map<string, number>();
+export interface ActivationPlan {
+  /** Element count of every value: graph inputs first, then node outputs in execution order. */
+  readonly numels: readonly Dim[];
+  /** Indices of the graph inputs in `numels`. */
+  readonly inputs: readonly number[];
+  /** Per node: the values it creates, and those that die once it has run. */
+  readonly steps: readonly { readonly create: readonly number[]; readonly free: readonly number[] }[];
+  /** `what` of each value, for evaluation errors. */
+  readonly names: readonly string[];
+}
+
+/**
+ * Every node output is its own buffer (no in-place ops, views or aliasing), and a node's inputs
+ * and outputs are live together while it runs; a value lives from its producer until its last
+ * consumer, graph outputs to the end. Parameters are not included.
+ */
+export function activationPlan(graph: Graph): ActivationPlan {
+  const index = new Map<string, number>();
+  const numels: Dim[] = [];
+  const names: string[] = [];
   const lastUse = new Map<string, number>();
   const end = graph.nodes.length;
   const key = (ref: string): string => {
     if (graph.inputs.some((i) => i.name === ref)) return ref;
-    const { node, index } = parseRef(ref);
-    return index === 0 ? node : `${node}:${index}`;
+    const { node, index: k } = parseRef(ref);
+    return k === 0 ? node : `${node}:${k}`;
   };
-  const sizeOf = (s: Shape, what: string): number => evalCount(numel(s), bindings, what) * bytesPerElement;
   for (const gi of graph.inputs) {
-    size.set(gi.name, sizeOf(gi.shape, `input ${gi.name}`));
+    index.set(gi.name, numels.length);
+    numels.push(numel(gi.shape));
+    names.push(`input ${gi.name}`);
     lastUse.set(gi.name, -1);
   }
   graph.nodes.forEach((n, i) => {
     for (const r of n.inputs) lastUse.set(key(r), i);
   });
   for (const r of graph.outputs) lastUse.set(key(r), end);
-  let live = [...size.values()].reduce((a, b) => a + b, 0);
-  let peak = live;
-  const dying = new Map<number, string[]>();
-  const schedule = (k: string, at: number): void => {
+  const dying = new Map<number, number[]>();
+  const schedule = (v: number, at: number): void => {
     const list = dying.get(at) ?? [];
-    list.push(k);
+    list.push(v);
     dying.set(at, list);
   };
-  for (const gi of graph.inputs) schedule(gi.name, lastUse.get(gi.name)!);
-  graph.nodes.forEach((n, i) => {
-    n.outputs.forEach((s, k) => {
+  for (const gi of graph.inputs) schedule(index.get(gi.name)!, lastUse.get(gi.name)!);
+  const creates = graph.nodes.map((n, i) =>
+    n.outputs.map((s, k) => {
       const id = k === 0 ? n.path : `${n.path}:${k}`;
-      const bytes = sizeOf(s, `output of ${n.path}`);
-      size.set(id, bytes);
-      live += bytes;
-      schedule(id, Math.max(lastUse.get(id) ?? i, i));
-    });
+      const v = numels.length;
+      numels.push(numel(s));
+      names.push(`output of ${n.path}`);
+      schedule(v, Math.max(lastUse.get(id) ?? i, i));
+      return v;
+    }),
+  );
+  const steps = creates.map((create, i) => ({
+    create,
+    free: [...(dying.get(i) ?? []), ...(i === 0 ? (dying.get(-1) ?? []) : [])],
+  }));
+  return { numels, inputs: graph.inputs.map((gi) => index.get(gi.name)!), steps, names };
+}
+
+/** The peak of a plan given every value's size in bytes (same order as `plan.numels`). */
+export function activationPeak(plan: ActivationPlan, bytes: readonly number[]): number {
+  let live = plan.inputs.reduce((a, v) => a + bytes[v], 0);
+  let peak = live;
+  for (const st of plan.steps) {
+    for (const v of st.create) live += bytes[v];
     peak = Math.max(peak, live);
-    for (const id of dying.get(i) ?? []) live -= size.get(id)!;
-    if (i === 0) for (const id of dying.get(-1) ?? []) live -= size.get(id)!;
-  });
+    for (const v of st.free) live -= bytes[v];
+  }
   return peak;
+}
+
+/**
+ * Peak live activation bytes in execution order (see `activationPlan` for what is live when).
+ */
+export function activationBytes(graph: Graph, bindings: Bindings, bytesPerElement = 4): number {
+  const plan = activationPlan(graph);
+  return activationPeak(
+    plan,
+    plan.numels.map((d, i) => evalCount(d, bindings, plan.names[i]) * bytesPerElement),
+  );
 }

@@ -14,9 +14,12 @@ export {
 export { RULES, defineRule, ruleFor, type CostRule, type RuleInput } from './rules/index.js';
 export {
   activationBytes,
+  activationPeak,
+  activationPlan,
   analyze,
   evalCount,
   evaluate,
+  type ActivationPlan,
   type Analysis,
   type AnalyzeOptions,
   type EvaluatedAnalysis,
@@ -65,21 +68,27 @@ export {
   type Formulas,
 } from './formulas.js';
 export {
+  MAX_SWEEP_POINTS,
   SWEEP_KEYS,
+  SWEEP_SYMBOLS,
   pointValue,
+  runSweep,
   sweep,
   sweepPoints,
   type SweepKey,
   type SweepPoint,
   type SweepSpec,
+  type SweepStats,
   type SweepValues,
+  type SymbolicAxes,
 } from './sweep.js';
 export {
   GROUP_BY,
   ReportSchema,
-  RowReportSchema,
   SCHEMA_VERSION,
+  SweepRowSchema,
   buildReport,
+  groupName,
   groupRows,
   reportJsonSchema,
   validateReport,
@@ -90,7 +99,7 @@ export {
   type Report,
   type ReportOptions,
   type ReportTotals,
-  type RowReport,
+  type SweepRow,
 } from './report.js';
 export { layerStages } from './stages.js';
 export {

@@ -54,7 +54,7 @@ describe('report', () => {
 
   it('validates against the schema, names its preset, units and headline', () => {
     expect(() => validateReport(r)).not.toThrow();
-    expect(r.schemaVersion).toBe(1);
+    expect(r.schemaVersion).toBe(2);
     expect(r.preset.name).toBe('ptflops');
     expect(r.units).toEqual({ unit: 'MACs', scale: 'decimal' });
     expect(r.total.definition.length).toBeGreaterThan(20);
@@ -110,7 +110,7 @@ describe('report', () => {
   });
 
   it('rejects malformed reports', () => {
-    expect(ReportSchema.safeParse({ ...r, schemaVersion: 2 }).success).toBe(false);
+    expect(ReportSchema.safeParse({ ...r, schemaVersion: 1 }).success).toBe(false);
     expect(ReportSchema.safeParse({ ...r, totals: { ...r.totals, macs: 1.5 } }).success).toBe(false);
     expect(ReportSchema.safeParse({ ...r, extra: 1 }).success).toBe(false);
   });

@@ -1,6 +1,10 @@
 /**
- * The Report: what `coordattn report --format json` prints (schemaVersion 1), and the input of every
+ * The Report: what `coordattn report --format json` prints (schemaVersion 2), and the input of every
  * renderer. Its zod schema is the single source of docs/report.schema.json.
+ *
+ * Version 2 (sweeps at the speed of a formula): a sweep row is no longer a full report. It carries
+ * `point`, `totals`, `total` (value and display), `delta` and `groups`, plus `layers` only when
+ * grouped by layer; model, preset, units and assumptions are the top level's.
  */
 import { z } from 'zod';
 import { Dim, type Graph, type Provenance } from '@coordattn/ir';
@@ -12,7 +16,7 @@ import type { Preset, PresetName } from './presets/types.js';
 import { layerStages } from './stages.js';
 import { displayTotal, scaleNote } from './units.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const count = z.number().int().min(0);
 const dimValue = z.union([z.number().int().min(1), z.string().min(1)]);
@@ -84,6 +88,8 @@ const DeltaSchema = z
   .strict()
   .describe('difference from the attention-free backbone at the same width and resolution');
 
+const GroupsSchema = z.object({ by: z.enum(GROUP_BY), rows: z.array(GroupRowSchema) }).strict();
+
 const reportShape = {
   schemaVersion: z.literal(SCHEMA_VERSION),
   model: z
@@ -114,7 +120,7 @@ const reportShape = {
     .strict()
     .describe("the preset's headline"),
   layers: z.array(LayerRowSchema),
-  groups: z.object({ by: z.enum(GROUP_BY), rows: z.array(GroupRowSchema) }).strict(),
+  groups: GroupsSchema,
   assumptions: z.array(z.string()),
   formulas: z
     .object({
@@ -127,12 +133,23 @@ const reportShape = {
     .optional(),
 };
 
-/** One sweep point: a full report plus the point and its delta. */
-export const RowReportSchema = z
+/**
+ * One sweep point: its totals, headline, delta and groups (model, preset, units and assumptions are
+ * the report's top level); per-layer rows only when grouped by layer.
+ */
+export const SweepRowSchema = z
   .object({
-    ...reportShape,
-    point: z.record(z.string(), z.union([z.number(), z.string()])),
+    point: z
+      .record(z.string(), z.union([z.number(), z.string()]))
+      .describe("the point's value on every swept key"),
+    totals: TotalsSchema,
+    total: z
+      .object({ value: count, display: z.string() })
+      .strict()
+      .describe("the preset's headline (unit and definition: the report's total)"),
     delta: DeltaSchema,
+    groups: GroupsSchema,
+    layers: z.array(LayerRowSchema).optional().describe('per-layer rows, only when grouped by layer'),
   })
   .strict();
 
@@ -143,12 +160,12 @@ export const ReportSchema = z
       .object({ keys: z.array(z.string()) })
       .strict()
       .optional(),
-    rows: z.array(RowReportSchema).optional(),
+    rows: z.array(SweepRowSchema).optional().describe('the points of a sweep'),
   })
   .strict();
 
 export type Report = z.infer<typeof ReportSchema>;
-export type RowReport = z.infer<typeof RowReportSchema>;
+export type SweepRow = z.infer<typeof SweepRowSchema>;
 export type LayerRow = z.infer<typeof LayerRowSchema>;
 export type GroupRow = z.infer<typeof GroupRowSchema>;
 export type ReportTotals = z.infer<typeof TotalsSchema>;
@@ -158,7 +175,7 @@ export function reportJsonSchema(): Record<string, unknown> {
   return {
     ...(z.toJSONSchema(ReportSchema, { target: 'draft-2020-12', reused: 'ref' }) as Record<string, unknown>),
     $id: 'https://coordattn.dev/schemas/report.schema.json',
-    title: 'coordattn cost report (schemaVersion 1)',
+    title: `coordattn cost report (schemaVersion ${SCHEMA_VERSION})`,
   };
 }
 
@@ -302,7 +319,8 @@ export function backboneBlock(path: string): string {
   return seg.slice(0, n).join('.');
 }
 
-function groupKey(l: LayerRow, by: GroupBy): string {
+/** The group a layer belongs to when grouped by `by`. */
+export function groupName(l: Pick<LayerRow, 'path' | 'block' | 'stage' | 'op'>, by: GroupBy): string {
   switch (by) {
     case 'layer':
       return l.path;
@@ -319,7 +337,7 @@ function groupKey(l: LayerRow, by: GroupBy): string {
 export function groupRows(layers: readonly LayerRow[], by: GroupBy): GroupRow[] {
   const groups = new Map<string, { -readonly [K in keyof GroupRow]: GroupRow[K] }>();
   for (const l of layers) {
-    const name = groupKey(l, by);
+    const name = groupName(l, by);
     let g = groups.get(name);
     if (!g) {
       g = {

@@ -38,9 +38,9 @@ export function renderCsv(r: Report): string {
       head,
       ...r.rows.map((x) => [
         ...keys.map((k) => x.point[k]),
-        x.preset.name,
-        x.units.unit,
-        x.units.scale,
+        r.preset.name,
+        r.units.unit,
+        r.units.scale,
         x.totals.params,
         x.totals.macs,
         x.total.value,

@@ -3,7 +3,7 @@
  * shows and their cells as exact integers (or text).
  */
 import { COLUMN_NAMES, type ColumnName } from '../columns.js';
-import type { GroupRow, Report, RowReport } from '../report.js';
+import type { GroupRow, Report, SweepRow } from '../report.js';
 
 export type Cell = number | string;
 
@@ -94,7 +94,7 @@ function signedPct(n: number): string {
 
 /** One row per sweep point with its delta from the attention-free backbone. */
 export function sweepView(r: Report): TableView {
-  const rows: readonly RowReport[] = r.rows ?? [];
+  const rows: readonly SweepRow[] = r.rows ?? [];
   const keys = r.sweep?.keys ?? [];
   const withPreset = !headlineIsMacs(r);
   const headers = [

@@ -182,19 +182,27 @@ export class Dim {
   }
 
   // ---- evaluation ---------------------------------------------------------------------------
-  evaluate(bindings: Bindings = {}): Rational {
+  /**
+   * The exact value at the bindings. `memo` caches atom values by key across calls that share the
+   * same bindings (many Dims over the same floor/max terms, e.g. every layer of a backbone at one
+   * resolution); it must not be reused with other bindings.
+   */
+  evaluate(bindings: Bindings = {}, memo?: Map<string, Rational>): Rational {
     let acc = Rational.ZERO;
     for (const t of this.terms) {
       let v = t.coef;
-      for (const f of t.factors) v = v.mul(evalAtom(f.atom, bindings).pow(f.exp));
+      for (const f of t.factors) {
+        const a = evalAtomMemo(f.atom, bindings, memo);
+        v = v.mul(f.exp === 1 ? a : a.pow(f.exp));
+      }
       acc = acc.add(v);
     }
     return acc;
   }
 
-  /** Evaluates to a safe JS integer or throws E_EVAL saying why. */
-  evaluateInt(bindings: Bindings = {}, what = 'value'): number {
-    const v = this.evaluate(bindings);
+  /** Evaluates to a safe JS integer or throws E_EVAL saying why (`memo` as in `evaluate`). */
+  evaluateInt(bindings: Bindings = {}, what = 'value', memo?: Map<string, Rational>): number {
+    const v = this.evaluate(bindings, memo);
     if (!v.isInteger()) {
       throw new CoordattnError('E_EVAL', `${what} ${this.toString()} is not an integer: ${v.toString()}`);
     }
@@ -283,16 +291,28 @@ function atomIsInteger(a: Atom): boolean {
   }
 }
 
-function evalAtom(a: Atom, b: Bindings): Rational {
+function evalAtomMemo(a: Atom, b: Bindings, memo: Map<string, Rational> | undefined): Rational {
+  if (memo === undefined || a.kind === 'sym') return evalAtom(a, b, memo);
+  let v = memo.get(a.key);
+  if (v === undefined) {
+    v = evalAtom(a, b, memo);
+    memo.set(a.key, v);
+  }
+  return v;
+}
+
+function evalAtom(a: Atom, b: Bindings, memo: Map<string, Rational> | undefined): Rational {
   if (a.kind === 'sym') {
     const v = Object.hasOwn(b, a.name) ? b[a.name] : undefined;
     if (v === undefined) throw new CoordattnError('E_EVAL', `symbol '${a.name}' has no value`);
     return v instanceof Rational ? v : Rational.fromNumber(v);
   }
   if (a.kind === 'if') {
-    return cmpHolds(a.op, a.lhs.evaluate(b).cmp(a.rhs.evaluate(b))) ? a.then.evaluate(b) : a.else.evaluate(b);
+    return cmpHolds(a.op, a.lhs.evaluate(b, memo).cmp(a.rhs.evaluate(b, memo)))
+      ? a.then.evaluate(b, memo)
+      : a.else.evaluate(b, memo);
   }
-  const args = a.args.map((x) => x.evaluate(b));
+  const args = a.args.map((x) => x.evaluate(b, memo));
   switch (a.fn) {
     case 'floor':
       return args[0].floor();

@@ -10,4 +10,13 @@ export {
   type Param,
 } from './graph.js';
 export { shapeToString, shapesEqual } from './shape.js';
-export type { Assumption, Provenance, Shape, Trait, ValueRef, WeightRole, WeightSpec } from './types.js';
+export type {
+  Assumption,
+  AssumptionCheck,
+  Provenance,
+  Shape,
+  Trait,
+  ValueRef,
+  WeightRole,
+  WeightSpec,
+} from './types.js';

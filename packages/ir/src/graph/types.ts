@@ -1,4 +1,4 @@
-import type { Dim } from '../dim/index.js';
+import type { CmpOp, Dim } from '../dim/index.js';
 
 /** A tensor shape: NCHW for 4-D feature maps, [N, F] for linear layers. */
 export type Shape = readonly Dim[];
@@ -58,4 +58,14 @@ export interface Assumption {
   readonly path: string;
   readonly relation: string;
   readonly shapes?: readonly string[];
+  /**
+   * The undecided relation itself, so that it can be checked at concrete symbol values (a sweep
+   * evaluating a symbolic graph point by point): `lhs op rhs`, or `lhs` divisible by `rhs`.
+   */
+  readonly check?: AssumptionCheck;
 }
+
+/** An undecided relation between two Dims (see `Assumption.check`). */
+export type AssumptionCheck =
+  | { readonly op: CmpOp; readonly lhs: Dim; readonly rhs: Dim }
+  | { readonly op: 'divisible'; readonly lhs: Dim; readonly rhs: Dim };

@@ -32,6 +32,7 @@ export class CheckContext {
       path: this.path,
       relation: `${a.toString()} ${op} ${b.toString()} (${relation})`,
       shapes: printed,
+      check: { op, lhs: a, rhs: b },
     });
   }
 
@@ -46,7 +47,11 @@ export class CheckContext {
         expected: 'a dimension >= 1',
       });
     }
-    this.assumptions.push({ path: this.path, relation: `${d.toString()} >= 1 (${what})` });
+    this.assumptions.push({
+      path: this.path,
+      relation: `${d.toString()} >= 1 (${what})`,
+      check: { op: '>=', lhs: d, rhs: oneDim },
+    });
   }
 
   /** `a` divides evenly by `b`. */
@@ -67,6 +72,7 @@ export class CheckContext {
     this.assumptions.push({
       path: this.path,
       relation: `${a.toString()} divisible by ${b.toString()} (${relation})`,
+      check: { op: 'divisible', lhs: a, rhs: b },
     });
   }
 
@@ -87,6 +93,7 @@ export class CheckContext {
 
 import { Dim as DimClass } from '../dim/index.js';
 const zeroDim = DimClass.const(0);
+const oneDim = DimClass.const(1);
 
 export interface OpDef<A = unknown> {
   readonly name: string;
