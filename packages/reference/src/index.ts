@@ -1,7 +1,7 @@
 /**
  * @coordattn/reference — the float64 reference for IR graphs: one plain-loop kernel per primitive
- * op, an interpreter, the project's weights file and seeded initialisation, float32 `.npy` I/O,
- * and the one tolerance rule used by every numerical comparison.
+ * op, an interpreter, the project's weights file and seeded initialisation, `.npy` I/O (float32
+ * out, any numeric dtype in), and the one tolerance rule used by every numerical comparison.
  */
 export { numel, sameShape, shapeText, stridesOf, tensor, zeros, type Tensor } from './tensor.js';
 export {
@@ -27,6 +27,8 @@ export {
   saveWeights,
   WEIGHTS_FORMAT,
   WEIGHTS_VERSION,
+  WeightsManifestEntrySchema,
+  WeightsManifestSchema,
   type DecodeOptions,
   type EncodeOptions,
   type Weights,
@@ -35,7 +37,17 @@ export {
 } from './weights.js';
 export { initWeights, type InitOptions } from './init.js';
 export { hashSeed, mulberry32, Rng, uniformTensor } from './random.js';
-export { decodeNpy, encodeNpy, readNpy, writeNpy } from './npy.js';
+export {
+  decodeNpy,
+  decodeNpyArray,
+  encodeNpy,
+  NPY_DTYPES,
+  readNpy,
+  readNpyArray,
+  writeNpy,
+  type NpyArray,
+  type NpyDtype,
+} from './npy.js';
 export {
   assertClose,
   compare,

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeNpy, encodeNpy, readNpy, writeNpy } from './npy.js';
+import { decodeNpy, decodeNpyArray, encodeNpy, readNpy, readNpyArray, writeNpy } from './npy.js';
 import { tensor } from './tensor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coordattn-npy-'));
@@ -83,5 +83,118 @@ describe('.npy', () => {
     expect(bad(colon)).toMatch(/^E_IO at x\.npy: malformed \.npy header/);
     writeFileSync(join(dir, 'empty.npy'), '');
     expect(() => readNpy(join(dir, 'empty.npy'))).toThrow(/E_IO at .*empty\.npy: not a \.npy file/);
+  });
+});
+
+/** numpy-written files of every dtype run reads, with numpy's values (tools/npy-dtypes/make.py). */
+interface DtypeCase {
+  readonly name: string;
+  readonly descr: string;
+  readonly fortran: boolean;
+  readonly shape: number[];
+  readonly npy: string;
+  readonly float64: (number | string)[];
+  readonly float32: (number | string)[];
+}
+const DTYPES = JSON.parse(readFileSync(new URL('../test-data/npy-dtypes.json', import.meta.url), 'utf8')) as {
+  cases: DtypeCase[];
+  unsupported: { descr: string; npy: string }[];
+};
+const num = (v: number | string): number =>
+  v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : v === '-0' ? -0 : Number(v);
+
+describe('.npy of any numeric dtype (decodeNpyArray)', () => {
+  it.each(DTYPES.cases.map((c) => [c.name, c] as const))("%s: numpy's values, C order", (_, c) => {
+    const a = decodeNpyArray(bytes(c.npy), `${c.name}.npy`);
+    expect(a.descr).toBe(c.descr);
+    expect(a.shape).toEqual(c.shape);
+    expect(a.fortranOrder).toBe(c.fortran);
+    expect(a.bigEndian).toBe(c.descr.startsWith('>'));
+    // toEqual tells -0 from 0 and matches NaN with NaN.
+    expect(Array.from(a.data)).toEqual(c.float64.map(num));
+    expect(Array.from(a.float32)).toEqual(c.float32.map(num));
+  });
+
+  it('covers every dtype it names, both byte orders and Fortran order', () => {
+    const dtypes = new Set(DTYPES.cases.map((c) => decodeNpyArray(bytes(c.npy)).dtype));
+    expect([...dtypes].sort()).toEqual(
+      [
+        'bool',
+        'float16',
+        'float32',
+        'float64',
+        'int16',
+        'int32',
+        'int64',
+        'int8',
+        'uint16',
+        'uint32',
+        'uint64',
+        'uint8',
+      ].sort(),
+    );
+    expect(DTYPES.cases.some((c) => c.fortran && c.descr.startsWith('>'))).toBe(true);
+  });
+
+  it('agrees with decodeNpy on float32 files', () => {
+    for (const f of [NUMPY.matrix, NUMPY.v2, NUMPY.scalar]) {
+      const a = decodeNpyArray(bytes(f));
+      const t = decodeNpy(bytes(f));
+      expect(a.dtype).toBe('float32');
+      expect(a.shape).toEqual(t.shape);
+      expect(a.data).toEqual(t.data);
+    }
+    // The file the float32-only reader rejects, read here in C order.
+    expect(Array.from(decodeNpyArray(bytes(NUMPY.fortran)).data)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reads files built by hand from the format description (big-endian float64, Fortran uint16)', () => {
+    /** magic, version 1.0, header length, the dict padded with spaces to 64 bytes and '\n', data. */
+    const npy = (dict: string, data: number[]): Uint8Array => {
+      const len = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
+      const header = dict.padEnd(len - 1, ' ') + '\n';
+      return Uint8Array.from([
+        0x93,
+        ...Buffer.from('NUMPY'),
+        1,
+        0,
+        len & 0xff,
+        len >> 8,
+        ...Buffer.from(header),
+        ...data,
+      ]);
+    };
+    // 1.0 and -2.0 as big-endian IEEE doubles: 3ff0 0000 0000 0000, c000 0000 0000 0000.
+    const be = npy(
+      "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }",
+      [0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0xc0, 0, 0, 0, 0, 0, 0, 0],
+    );
+    expect(decodeNpyArray(be)).toMatchObject({ shape: [2], dtype: 'float64', bigEndian: true });
+    expect(Array.from(decodeNpyArray(be).data)).toEqual([1, -2]);
+    // [[1, 2, 3], [4, 5, 6]] stored column by column: 1 4 2 5 3 6 (little-endian uint16).
+    const f = npy(
+      "{'descr': '<u2', 'fortran_order': True, 'shape': (2, 3), }",
+      [1, 0, 4, 0, 2, 0, 5, 0, 3, 0, 6, 0],
+    );
+    expect(Array.from(decodeNpyArray(f).data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(be.length % 64).toBe(16);
+  });
+
+  it('rejects other dtypes and short data with E_IO naming the file and what it reads', () => {
+    for (const u of DTYPES.unsupported) {
+      expect(() => decodeNpyArray(bytes(u.npy), 'u.npy')).toThrow(
+        new RegExp(
+          `^E_IO at u\\.npy: unsupported \\.npy dtype '${u.descr.replace('|', '\\|')}' \\(expected a numeric dtype: float16, .* bool`,
+        ),
+      );
+    }
+    const i16 = DTYPES.cases.find((c) => c.name === 'int16')!;
+    const short = bytes(i16.npy).subarray(0, bytes(i16.npy).length - 1);
+    expect(() => decodeNpyArray(short, 's.npy')).toThrow(
+      /^E_IO at s\.npy: \.npy data is 7 bytes but shape \[4\] of int16 needs 8/,
+    );
+    writeFileSync(join(dir, 'i8.npy'), bytes(DTYPES.cases.find((c) => c.name === 'int8')!.npy));
+    expect(readNpyArray(join(dir, 'i8.npy')).dtype).toBe('int8');
+    expect(() => readNpyArray(join(dir, 'none.npy'))).toThrow(/E_IO at .*none\.npy: cannot read/);
   });
 });
