@@ -1,30 +1,55 @@
 /**
  * Regenerates the published JSON Schemas from their zod definitions:
- *   npx tsx tools/gen-schemas.ts          write docs/spec.schema.json
- *   npx tsx tools/gen-schemas.ts --check  exit 1 when the committed file is stale
- * (packages/ir/src/spec/schema.test.ts fails on a stale file too.)
+ *   npx tsx --conditions=@coordattn/source tools/gen-schemas.ts          write them
+ *   npx tsx --conditions=@coordattn/source tools/gen-schemas.ts --check  exit 1 when one is stale
+ * (the condition resolves the workspace packages to their TypeScript sources, so no build is needed).
+ *
+ * docs/spec.schema.json      the spec format (packages/ir/src/spec/schema.ts)
+ * docs/verify.schema.json    `verify --format json` (packages/cli/src/verify-schema.ts)
+ * docs/compare.schema.json   `compare --format json`        (packages/cli/src/schemas.ts)
+ * docs/formulas.schema.json  `report --symbolic --format json` with free symbols (same file)
+ * docs/program.schema.json   `compile`'s program.json       (same file)
+ * docs/weights.schema.json   the weights manifest           (same file, from @coordattn/reference)
+ *
+ * docs/report.schema.json and docs/bench.schema.json are written by their packages' tests
+ * (packages/cost/src/report.test.ts, packages/cli/src/bench.test.ts), which fail on a stale file
+ * as packages/ir/src/spec/schema.test.ts and packages/cli/src/schemas.test.ts do for these.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { cliJsonSchemas } from '../packages/cli/src/schemas.js';
+import { verifyJsonSchema } from '../packages/cli/src/verify-schema.js';
 import { specJsonSchema } from '../packages/ir/src/spec/schema.js';
 
-const target = fileURLToPath(new URL('../docs/spec.schema.json', import.meta.url));
-const options = (await resolveConfig(target)) ?? {};
-const text = await format(JSON.stringify(specJsonSchema(), null, 2), { ...options, parser: 'json' });
+const schemas: Record<string, Record<string, unknown>> = {
+  'spec.schema.json': specJsonSchema(),
+  'verify.schema.json': verifyJsonSchema(),
+  ...cliJsonSchemas(),
+};
 
-if (process.argv.includes('--check')) {
-  let current = '';
-  try {
-    current = readFileSync(target, 'utf8');
-  } catch {
-    // missing: stale
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const [name, schema] of Object.entries(schemas)) {
+  const target = fileURLToPath(new URL(`../docs/${name}`, import.meta.url));
+  const options = (await resolveConfig(target)) ?? {};
+  const text = await format(JSON.stringify(schema, null, 2), { ...options, parser: 'json' });
+  if (check) {
+    let current = '';
+    try {
+      current = readFileSync(target, 'utf8');
+    } catch {
+      // missing: stale
+    }
+    if (current !== text) {
+      console.error(
+        `docs/${name} is stale; run: npx tsx --conditions=@coordattn/source tools/gen-schemas.ts`,
+      );
+      stale++;
+    }
+  } else {
+    writeFileSync(target, text);
+    console.log(`wrote docs/${name}`);
   }
-  if (current !== text) {
-    console.error(`${target} is stale; run: npx tsx tools/gen-schemas.ts`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target}`);
 }
+if (stale > 0) process.exit(1);

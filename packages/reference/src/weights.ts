@@ -30,15 +30,19 @@ export type Weights = ReadonlyMap<string, Tensor>;
 export const WEIGHTS_FORMAT = 'coordattn-weights';
 export const WEIGHTS_VERSION = 1;
 
-const ENTRY = z
+/** One tensor of a weights manifest. */
+export const WeightsManifestEntrySchema = z
   .object({
     name: z.string().min(1),
     shape: z.array(z.number().int().min(0)).max(8),
     dtype: z.literal('float32'),
   })
   .strict();
-const GROUP = z.object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(ENTRY) }).strict();
-const MANIFEST = z
+const GROUP = z
+  .object({ paths: z.array(z.string().min(1)).min(1), weights: z.array(WeightsManifestEntrySchema) })
+  .strict();
+/** The weights manifest (docs/weights.schema.json). */
+export const WeightsManifestSchema = z
   .object({
     format: z.literal(WEIGHTS_FORMAT),
     version: z.literal(WEIGHTS_VERSION),
@@ -47,8 +51,8 @@ const MANIFEST = z
   })
   .strict();
 
-export type WeightsManifest = z.infer<typeof MANIFEST>;
-export type WeightsManifestEntry = z.infer<typeof ENTRY>;
+export type WeightsManifest = z.infer<typeof WeightsManifestSchema>;
+export type WeightsManifestEntry = z.infer<typeof WeightsManifestEntrySchema>;
 
 function ioError(file: string, message: string, expected?: string): CoordattnError {
   return new CoordattnError('E_IO', message, { path: file, ...(expected ? { expected } : {}) });
@@ -192,7 +196,7 @@ export function parseManifest(json: unknown, file = '<manifest>'): WeightsManife
       `version ${WEIGHTS_VERSION}`,
     );
   }
-  const r = MANIFEST.safeParse(json);
+  const r = WeightsManifestSchema.safeParse(json);
   if (!r.success) {
     const issue = r.error.issues[0];
     throw ioError(file, `invalid weights manifest at ${issue.path.join('.') || '(root)'}: ${issue.message}`);

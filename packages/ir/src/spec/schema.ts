@@ -217,6 +217,7 @@ export function specJsonSchema(): Record<string, unknown> {
   }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
+    $id: 'https://coordattn.dev/schemas/spec.schema.json',
     title: `coordattn spec, version ${SPEC_VERSION}`,
     description:
       'A model spec (a backbone with options) or a graph spec (primitive ops). Generated from ' +
