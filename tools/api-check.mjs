@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, URL */
 /**
  * The public API of every package, as API Extractor reports (docs/api/<report>.api.md), checked for
  * drift:

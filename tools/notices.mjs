@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-/* global process, console, URL */
 /**
  * Writes THIRD_PARTY_NOTICES.md from what is installed in node_modules:
  *

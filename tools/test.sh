@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 # Build every package's dist/ first (Nx-cached: instant when nothing changed) — the workspace
 # checks install the packed tarballs and run the built bin.
 npx nx run-many -t build --output-style=static
+# Published surface: the API reports (docs/api/) and the JSON Schemas (docs/*.schema.json) match the
+# code; the plain-JavaScript files (tools, docs/examples, the bin) lint clean.
+node tools/api-check.mjs --no-build
+npx tsx --conditions=@coordattn/source tools/gen-schemas.ts --check
+npx eslint tools docs/examples packages/cli/bin eslint.config.js
 # Checks of the workspace itself (tools/*.test.ts: the Nx test inputs cover every docs/ and
 # test-data/ path a test names; the packed packages install into an empty folder and run). They read every package, so they run here, outside the Nx cache.
 npx vitest run --config tools/vitest.config.ts
