@@ -815,7 +815,7 @@ export async function benchCommand(
 ): Promise<void> {
   const settings = settingsOf(flags);
   const host = machine();
-  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const m = await loadModel(model, modelFlags(flags), io.cwd);
   const free = m.graph.symbols();
   if (free.length > 0) {
     throw new CoordattnError(

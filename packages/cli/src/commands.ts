@@ -67,10 +67,10 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
   const symbolic = flags.symbolic === true;
 
   if (sweepFlags !== undefined) {
-    emit(render(sweepReport(model, mf, flags, sweepFlags, io), format), flags, io);
+    emit(render(await sweepReport(model, mf, flags, sweepFlags, io), format), flags, io);
     return;
   }
-  const m = loadModel(model, mf, io.cwd, { symbolic });
+  const m = await loadModel(model, mf, io.cwd, { symbolic });
   const preset = presetOf(flags, m);
   if (format === 'netron') {
     // Lazy: the ONNX writer (and the kernels module it reaches for weights) only for this format.
@@ -137,9 +137,15 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
 /** The attention kinds that take a reduction ratio. */
 const REDUCTION_KINDS: readonly AttentionKind[] = ['ca', 'se', 'cbam'];
 
-function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlags: string[], io: Io): Report {
+async function sweepReport(
+  model: string,
+  mf: ModelFlags,
+  flags: Flags,
+  sweepFlags: string[],
+  io: Io,
+): Promise<Report> {
   const axes = parseSweeps(sweepFlags);
-  const base = loadModel(model, mf, io.cwd);
+  const base = await loadModel(model, mf, io.cwd);
   if (!base.backbone) {
     throw new CoordattnError('E_OPTION', 'sweeps need a backbone name, not a spec or .onnx file', {
       path: '--sweep',
@@ -213,7 +219,7 @@ function sweepReport(model: string, mf: ModelFlags, flags: Flags, sweepFlags: st
 }
 
 export async function compareCommand(model: string, flags: Flags, io: Io): Promise<void> {
-  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const m = await loadModel(model, modelFlags(flags), io.cwd);
   const c = compare(m.graph);
   const format = str(flags, 'format') ?? 'table';
   emit(format === 'json' ? JSON.stringify(c, null, 2) : explainComparison(c), flags, io);

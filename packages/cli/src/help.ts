@@ -12,9 +12,19 @@ Defaults without --recipe (placement and per-kind parameters):
 Recipes: ca-paper (preset paper), eca-paper (preset thop-2019, binary units), torchvision (preset paper).
 Without --preset the recipe's preset is used, else 'paper' (conv + linear MACs, decimal units).
 
+Sweeps (--sweep KEY=VALUES, repeat it for a grid; at most 10,000 points): VALUES is a list of
+values and ranges A..B[:STEP] (STEP default 1): reduction=1..64, width=0.5..1.5:0.25 (decimals
+exact), resolution=160..224:32 (squares) or 160..224:32x224 (H x W, each side a list item or a
+range), attention=none,se,ca, placement=ca-paper,block-output. Reduction and resolution are
+evaluated from one symbolic build (exact, checked point by point; anything else is rebuilt), so
+a 1,000-point sweep takes seconds. Each row: point, totals, headline, delta from the attention-free
+backbone and the groups of --by; per-layer rows only with --by layer.
+
 Examples:
   coordattn report mobilenetv2 --attention ca
   coordattn report mobilenetv2 --attention ca --sweep reduction=8,16,32 --format svg --out r.svg
+  coordattn report mobilenetv2 --attention ca --sweep reduction=1..1000 --format csv
+  coordattn report mobilenetv2 --attention se --sweep reduction=8..32:8 --sweep resolution=160,192x224
   coordattn report resnet50 --attention eca --recipe eca-paper
   coordattn report mobilenetv2 --attention ca --resolution HxW --symbolic
   coordattn report ssdlite320 --backbone mobilenetv2 --attention ca   # the CA paper's SSDLite320 (81 classes, 320x320)
@@ -32,12 +42,51 @@ Weights: --weights FILE (manifest + .bin; every tensor's name, shape and size ch
 (the official initialisation; verify also draws BN statistics and biases so folding is exercised).
 Tolerance: |y - ref| <= atol + rtol*|ref|, atol = 1e-6*max|ref|, rtol = 1e-4*max(1, sqrt(L/1024))
 for a kernel summing L terms; end to end rtol 1e-4.
+compile --out DIR writes an ES module without Node built-ins: model.js + model.d.ts and its runtime
+(runtime.js, gpujs-patch.js, errors.js, each with a .d.ts), package.json, program.json, weights.json
++ weights.bin, kernels.md. In plain node or a browser: \`const model = await load({ mode: 'webasm' })\`
+(weights.bin beside it; or pass its bytes or a URL), then \`await model.runAsync({ x })\`. --emit ts
+writes the TypeScript sources instead; --target browser also writes model.browser.js (one file,
+gpu.js included, for <script type="module">). Details: docs/kernels.md, "Emitted modules".
 
 Examples:
   coordattn compile mobilenetv2 --attention ca --out build/mbv2-ca
+  coordattn compile mobilenetv2 --attention ca --target browser --out web/mbv2-ca
   coordattn run build/mbv2-ca --input x.npy --output y.npy --mode cpu
   xvfb-run -a coordattn verify mobilenetv2 --attention ca --resolution 224 --modes cpu,webasm,headlessgl
   DEBUG=kernels coordattn compile mobilenetv2 --attention ca --resolution 32 --out /tmp/k
+`;
+
+/** Shown first by `coordattn run --help` (also in docs/kernels.md, "Running a model"). */
+export const HELP_RUN = `
+Input (--input x.npy): the model input's shape, any numeric dtype - float16/32/64, int8/16/32/64,
+uint8/16/32/64, bool - little- or big-endian, C or Fortran order. It is converted to float32 (the
+kernels' type) with a note on stderr: the dtype, and for float64 and wide integers how many values
+rounding changed (integers beyond 2^24 lose precision), and by how much. NaN and infinite values
+are a warning on stderr (count and first index); they run through the model as they are.
+Batch: a compiled directory takes the batch it was compiled for (compile --batch N); an array of
+another batch is an error stating both shapes. A model named here takes the array's batch when
+--batch is not given and the model has one to set (built-in models; an .onnx file with a symbolic
+batch), and says so on stderr.
+Output: --output y.npy (float32, C order) for a model with one output; --out-dir DIR writes every
+output as DIR/<output name>.npy (the IR path, other characters as _).
+Exit codes: 0 ran and wrote the outputs; 2 a user error (a bad file, shape or flag; one line).
+`;
+
+/** Shown first by `coordattn verify --help` (also in docs/ci.md and docs/kernels.md). */
+export const HELP_VERIFY = `
+Formats: table (default), md, json, junit (JUnit XML on stdout: a <testsuite> per mode and run, a
+<testcase> per kernel and per model output, classname <model>.<mode>, a <failure> with the max
+error and the tolerance for each one outside it; the verdict goes to stderr).
+Exit codes (stable, for CI):
+  0  every kernel and every output within tolerance on every mode
+  1  a kernel or an output outside its tolerance (the table or the <failure>s say which)
+  2  a user error: unknown model or flag, unreadable file, a mode unavailable here (one line)
+An internal error (a bug) also exits 1, with "coordattn: internal error" and a stack trace on
+stderr. A CI workflow: docs/ci.md.
+
+Example (CI):
+  xvfb-run -a npx coordattn verify model.onnx --modes cpu,webasm,webasm-async,headlessgl --format junit > verify.xml
 `;
 
 /** Shown by \`coordattn export --help\` (also in docs/onnx.md). */

@@ -3,7 +3,7 @@
  * written directory, the per-kernel table and exit codes, and one clear error (exit 2) for each
  * kind of bad input.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,13 +60,39 @@ describe('coordattn compile + run', () => {
   const compileOnce = (): ReturnType<typeof run> =>
     (compiled ??= run(['compile', ...MODEL, '--weights', weightsFile, '--out', out]));
 
-  it('compile writes the module, runtime, program, weights and kernels report', async () => {
+  it('compile writes the JavaScript module, its runtime and declarations, program, weights and kernels report', async () => {
     const r = await compileOnce();
     expect(r.err).toMatch(/compiled \d+ IR nodes into \d+ kernels \(passes: eliminate-identity, fold-bn/);
     expect(r.code).toBe(0);
-    for (const f of ['model.ts', 'runtime.ts', 'program.json', 'weights.json', 'weights.bin', 'kernels.md']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
+    const files = [
+      ...['model', 'runtime', 'gpujs-patch', 'errors'].flatMap((m) => [`${m}.js`, `${m}.d.ts`]),
+      'package.json',
+      'program.json',
+      'weights.json',
+      'weights.bin',
+      'kernels.md',
+    ];
+    expect(r.out.trim().split('\n').sort()).toEqual(files.map((f) => join(out, f)).sort());
+    expect(existsSync(join(out, 'model.ts'))).toBe(false);
+  });
+
+  it('compile --emit ts writes the TypeScript sources; --target browser also the one-file bundle', async () => {
+    const ts = join(dir, 'compiled-ts');
+    const r = await run(['compile', ...MODEL, '--weights', weightsFile, '--out', ts, '--emit', 'ts']);
+    expect(r.code, r.err).toBe(0);
+    for (const f of ['model.ts', 'runtime.ts', 'gpujs-patch.ts', 'errors.ts', 'program.json']) {
+      expect(r.out).toContain(`${join(ts, f)}\n`);
     }
+    expect(existsSync(join(ts, 'model.js'))).toBe(false);
+    const web = join(dir, 'compiled-web');
+    const b = await run(['compile', ...MODEL, '--weights', weightsFile, '--out', web, '--target', 'browser']);
+    expect(b.code, b.err).toBe(0);
+    for (const f of ['model.js', 'model.d.ts', 'model.browser.js', 'model.browser.d.ts']) {
+      expect(b.out).toContain(`${join(web, f)}\n`);
+    }
+    expect(readFileSync(join(web, 'model.browser.js'), 'utf8')).toMatch(
+      /^\/\/ gpu\.js 2\.24\.1, dist\/gpu-browser\.js verbatim/,
+    );
   });
 
   for (const mode of ['cpu', 'webasm'] as const) {
@@ -124,6 +150,21 @@ describe('bad inputs: one line, exit 2', () => {
   const cases: [string, string[], RegExp][] = [
     ['compile without --out', ['compile', 'mobilenetv2'], /E_OPTION at --out: compile needs --out DIR/],
     [
+      'compile with an unknown --emit',
+      ['compile', 'mobilenetv2', '--out', join(dir, 'never'), '--emit', 'wasm'],
+      /E_UNKNOWN_NAME at --emit: unknown value 'wasm' \(expected one of js, ts\)/,
+    ],
+    [
+      'compile with an unknown --target',
+      ['compile', 'mobilenetv2', '--out', join(dir, 'never'), '--target', 'deno'],
+      /E_UNKNOWN_NAME at --target: unknown value 'deno' \(expected one of node, browser\)/,
+    ],
+    [
+      'compile --target browser --emit ts',
+      ['compile', 'mobilenetv2', '--out', join(dir, 'never'), '--target', 'browser', '--emit', 'ts'],
+      /E_OPTION at --emit: --target browser bundles the JavaScript module \(expected --emit js \(the default\)\)/,
+    ],
+    [
       'an unreadable .npy',
       ['run', ...MODEL, '--input', join(dir, 'missing.npy'), '--output', join(dir, 'o.npy'), '--mode', 'cpu'],
       /E_IO at .*missing\.npy/,
@@ -131,7 +172,12 @@ describe('bad inputs: one line, exit 2', () => {
     [
       'a .npy of the wrong shape',
       ['run', 'mobilenetv2', '--input', xFile, '--output', join(dir, 'o.npy'), '--mode', 'cpu'],
-      /E_SHAPE at .*x\.npy: the input array does not have the model's input shape: \[1,3,32,32\] vs \[1,3,224,224\]/,
+      /E_SHAPE at .*x\.npy: the input array does not have the model's input shape \(got vs expected\): \[1,3,32,32\] vs \[1,3,224,224\] \(expected an array of the model input shape \(set --resolution \/ --batch to match\)\)/,
+    ],
+    [
+      'run without --output or --out-dir',
+      ['run', ...MODEL, '--input', xFile, '--mode', 'cpu'],
+      /E_OPTION at --output: run needs --output y\.npy \(or --out-dir DIR\)/,
     ],
     [
       'an unknown mode',
@@ -162,6 +208,12 @@ describe('bad inputs: one line, exit 2', () => {
       expect(r.err.trim().split('\n').length).toBe(1);
     });
   }
+
+  it('verify with an unknown format is a usage error (exit 2) naming the formats', async () => {
+    const r = await run(['verify', ...MODEL, '--modes', 'cpu', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/'xml' is invalid.*table, md, json, junit/);
+  });
 
   it('a corrupt weights file names the problem', async () => {
     const bad = join(dir, 'bad.json');

@@ -5,12 +5,13 @@
  * statistics and biases so that BN folding and bias terms are exercised).
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
-import { CoordattnError, type Graph } from '@coordattn/ir';
+import { CoordattnError, isCoordattnError, type Graph } from '@coordattn/ir';
 import {
   compile,
+  EMIT_KINDS,
   EXPECTED_BACKEND,
   float32Params,
   headlessGLAvailable,
@@ -19,8 +20,10 @@ import {
   PASS_NAMES,
   Runtime,
   verifyCompiledAsync,
+  writeBrowserBundle,
   writeCompiledModule,
   type Compiled,
+  type EmitKind,
   type KernelVerdict,
   type Mode,
   type PassSwitches,
@@ -31,7 +34,6 @@ import {
 import {
   initWeights,
   loadWeights,
-  readNpy,
   tensor,
   uniformTensor,
   writeNpy,
@@ -39,7 +41,9 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import type { Io } from './commands.js';
+import { junitXml, type VerifyRun } from './junit.js';
 import { loadModel, type LoadedModel } from './model.js';
+import { readInputArray } from './npy-input.js';
 import { modelFlags, MODEL_FLAG_NAMES, oneOf, positiveInt, str, type Flags } from './options.js';
 
 /**
@@ -160,10 +164,22 @@ function progress(
   };
 }
 
-export function compileCommand(model: string, flags: Flags, io: Io): void {
+/** What `compile --target` writes besides the module: `node` nothing, `browser` one-file bundle. */
+export const COMPILE_TARGETS = ['node', 'browser'] as const;
+export type CompileTarget = (typeof COMPILE_TARGETS)[number];
+
+export async function compileCommand(model: string, flags: Flags, io: Io): Promise<void> {
   const out = str(flags, 'out');
   if (out === undefined) throw new CoordattnError('E_OPTION', 'compile needs --out DIR', { path: '--out' });
-  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const emit = oneOf<EmitKind>('emit', str(flags, 'emit') ?? 'js', EMIT_KINDS);
+  const target = oneOf<CompileTarget>('target', str(flags, 'target') ?? 'node', COMPILE_TARGETS);
+  if (target === 'browser' && emit !== 'js') {
+    throw new CoordattnError('E_OPTION', '--target browser bundles the JavaScript module', {
+      path: '--emit',
+      expected: '--emit js (the default)',
+    });
+  }
+  const m = await loadModel(model, modelFlags(flags), io.cwd);
   const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
   const dir = resolve(io.cwd, out);
   try {
@@ -177,20 +193,23 @@ export function compileCommand(model: string, flags: Flags, io: Io): void {
     (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${str(flags, k)!}`,
   );
   const title = [model, ...given].join(' ');
-  const written = writeCompiledModule(dir, compiled, { title });
+  const written = writeCompiledModule(dir, compiled, { title, emit });
+  const files = [...written.files];
+  if (target === 'browser') files.push(...(await writeBrowserBundle(dir)).files);
   const k = compiled.program.kernels;
   io.err(
     `compiled ${m.graph.nodes.length} IR nodes into ${k.length} kernels (passes: ${compiled.program.passes.join(', ') || 'none'})\n`,
   );
-  for (const f of written.files) io.out(`${f}\n`);
+  for (const f of files) io.out(`${f}\n`);
 }
 
-/** A compiled model directory (from `compile`), or a model to compile now. */
-function programOf(
+/** A compiled model directory (from `compile`), or a model to compile now (run). */
+async function programOf(
   target: string,
   flags: Flags,
   io: Io,
-): { program: ProgramData; params: Map<string, Float32Array> } {
+  input: { readonly file: string; readonly shape: readonly number[] },
+): Promise<{ program: ProgramData; params: Map<string, Float32Array>; compiledDir: boolean }> {
   const dir = resolve(io.cwd, target);
   if (existsSync(dir) && statSync(dir).isDirectory()) {
     const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
@@ -217,14 +236,48 @@ function programOf(
         path: `${target}/program.json`,
       });
     }
-    return { program, params: loadWeightsFile(resolve(dir, 'weights.json')) };
+    return { program, params: loadWeightsFile(resolve(dir, 'weights.json')), compiledDir: true };
   }
-  const m = loadModel(target, modelFlags(flags), io.cwd);
+  const loaded = await loadModel(target, modelFlags(flags), io.cwd);
+  const m = (await rebatched(loaded, target, flags, io, input)) ?? loaded;
   const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
   return {
     program: compiled.program,
     params: float32Params(compiled.params),
+    compiledDir: false,
   };
+}
+
+/**
+ * run on a model (not a compiled directory) without --batch or --dim N, given an array that differs
+ * from the model's one input only in the batch (first) axis: the model built again for the array's
+ * batch, when it takes one (a built-in model; an .onnx file whose batch is symbolic), said on stderr.
+ * Undefined when that does not apply or the model's batch is fixed.
+ */
+async function rebatched(
+  m: LoadedModel,
+  target: string,
+  flags: Flags,
+  io: Io,
+  input: { readonly file: string; readonly shape: readonly number[] },
+): Promise<LoadedModel | undefined> {
+  const mf = modelFlags(flags);
+  if (mf.batch !== undefined || (mf.dim ?? []).some((d) => /^\s*N\s*=/.test(d))) return undefined;
+  if (m.graph.inputs.length !== 1) return undefined;
+  const want = m.graph.inputs[0].shape.map((d) => d.toInt());
+  const got = input.shape;
+  if (got.length === 0 || want.length !== got.length || want[0] === got[0]) return undefined;
+  if (want.some((d, i) => i > 0 && d !== got[i])) return undefined;
+  let again: LoadedModel;
+  try {
+    again = await loadModel(target, { ...mf, batch: String(got[0]) }, io.cwd);
+  } catch (e) {
+    if (isCoordattnError(e)) return undefined;
+    throw e;
+  }
+  if (again.graph.inputs[0].shape.map((d) => d.toInt()).join(',') !== got.join(',')) return undefined;
+  io.err(`batch ${got[0]} taken from ${input.file} (as --batch ${got[0]})\n`);
+  return again;
 }
 
 /** The requested mode; `auto` takes headlessgl when it is available, else webasm, and says so. */
@@ -251,39 +304,108 @@ export function available(mode: CliMode, flag: string): CliMode {
   return mode;
 }
 
+/** `--output FILE` (a model with one output) or `--out-dir DIR` (one `<output>.npy` per output). */
+function outputFiles(
+  program: ProgramData,
+  flags: Flags,
+  target: string,
+): { ref: string; shape: readonly number[]; file: string }[] {
+  const outDir = str(flags, 'outDir');
+  if (outDir === undefined) {
+    if (program.outputs.length !== 1) {
+      throw new CoordattnError(
+        'E_OPTION',
+        `the model has ${program.outputs.length} outputs (${program.outputs.map((o) => o.ref).join(', ')}); --output writes one`,
+        { path: target, expected: '--out-dir DIR: one .npy per output, named after it' },
+      );
+    }
+    const [o] = program.outputs;
+    return [{ ref: o.ref, shape: o.shape, file: str(flags, 'output')! }];
+  }
+  const taken = new Set<string>();
+  return program.outputs.map((o) => {
+    // The output's IR path as a portable file name, unique in the directory (case-insensitively).
+    let base = o.ref.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || 'output';
+    for (let k = 2; taken.has(base.toLowerCase()); k++) base = `${base.replace(/_\d+$/, '')}_${k}`;
+    taken.add(base.toLowerCase());
+    return { ref: o.ref, shape: o.shape, file: join(outDir, `${base}.npy`) };
+  });
+}
+
 export async function runCommand(target: string, flags: Flags, io: Io): Promise<void> {
   const inFile = str(flags, 'input');
   const outFile = str(flags, 'output');
+  const outDir = str(flags, 'outDir');
   if (inFile === undefined)
     throw new CoordattnError('E_OPTION', 'run needs --input x.npy', { path: '--input' });
-  if (outFile === undefined)
-    throw new CoordattnError('E_OPTION', 'run needs --output y.npy', { path: '--output' });
-  const { program, params } = programOf(target, flags, io);
-  if (program.inputs.length !== 1 || program.outputs.length !== 1) {
-    throw new CoordattnError('E_OPTION', 'run takes models with one input and one output', { path: target });
+  if (outFile === undefined && outDir === undefined) {
+    throw new CoordattnError('E_OPTION', 'run needs --output y.npy (or --out-dir DIR)', { path: '--output' });
   }
-  const x = readNpy(resolve(io.cwd, inFile));
+  if (outFile !== undefined && outDir !== undefined) {
+    throw new CoordattnError('E_OPTION', '--output and --out-dir exclude each other', { path: '--out-dir' });
+  }
+  // Read (and check) the input before compiling: its batch may choose the model's.
+  const x = readInputArray(inFile, resolve(io.cwd, inFile), io);
+  const { program, params, compiledDir } = await programOf(target, flags, io, {
+    file: inFile,
+    shape: x.shape,
+  });
+  if (program.inputs.length !== 1) {
+    throw new CoordattnError(
+      'E_OPTION',
+      `run takes models with one input (this one has ${program.inputs.length})`,
+      {
+        path: target,
+      },
+    );
+  }
+  const outputs = outputFiles(program, flags, target);
   const want = program.inputs[0].shape;
   if (x.shape.join(',') !== want.join(',')) {
-    throw new CoordattnError('E_SHAPE', `the input array does not have the model's input shape`, {
-      path: inFile,
-      shapes: [`[${x.shape.join(',')}]`, `[${want.join(',')}]`],
-      expected: 'an array of the model input shape (set --batch / --resolution to match)',
-    });
+    const onlyBatch =
+      x.shape.length === want.length &&
+      x.shape.length > 0 &&
+      want.every((d, i) => i === 0 || d === x.shape[i]);
+    throw new CoordattnError(
+      'E_SHAPE',
+      `the input array does not have the model's input shape (got vs expected)`,
+      {
+        path: inFile,
+        shapes: [`[${x.shape.join(',')}]`, `[${want.join(',')}]`],
+        expected:
+          compiledDir && onlyBatch
+            ? `a batch of ${want[0]}, as compiled; compile again with --batch ${x.shape[0]} for this array`
+            : onlyBatch && (str(flags, 'batch') !== undefined || flags.dim !== undefined)
+              ? `a batch of ${want[0]}, as the flags set it`
+              : onlyBatch
+                ? `a batch of ${want[0]}: this model's batch is fixed`
+                : `an array of the model input shape${compiledDir ? '' : ' (set --resolution / --batch to match)'}`,
+      },
+    );
   }
   const mode = modeOf(flags, io);
   const rt = new Runtime(program, params, runtimeOptions(mode));
   try {
-    const feed = { [program.inputs[0].name]: Float32Array.from(x.data) };
+    const feed = { [program.inputs[0].name]: x.data };
     const t0 = performance.now();
     // runAsync: on webasm the whole plan runs as one fused gpu.js pipeline.
     const ys = await rt.runAsync(feed);
     const ms = performance.now() - t0;
-    const o = program.outputs[0];
-    writeNpy(resolve(io.cwd, outFile), tensor(o.shape, ys[o.ref]));
+    if (outDir !== undefined) {
+      try {
+        mkdirSync(resolve(io.cwd, outDir), { recursive: true });
+      } catch (e) {
+        throw new CoordattnError('E_IO', `cannot create directory (${(e as NodeJS.ErrnoException).code})`, {
+          path: outDir,
+        });
+      }
+    }
+    for (const o of outputs) writeNpy(resolve(io.cwd, o.file), tensor(o.shape, ys[o.ref]));
     const backends = [...new Set(rt.backends.values())].join(', ');
     io.err(
-      `ran ${program.kernels.length} kernels on ${mode} (${backends}) in ${ms.toFixed(0)} ms; wrote ${outFile}\n`,
+      `ran ${program.kernels.length} kernels on ${mode} (${backends}) in ${ms.toFixed(0)} ms; wrote ${outputs
+        .map((o) => o.file)
+        .join(', ')}\n`,
     );
   } finally {
     rt.destroy();
@@ -331,15 +453,19 @@ function verifyTable(r: VerifyResult, markdown: boolean): string {
   return t.toString();
 }
 
+/** verify's output formats. */
+export const VERIFY_FORMATS = ['table', 'md', 'json', 'junit'] as const;
+export type VerifyFormat = (typeof VERIFY_FORMATS)[number];
+
 export async function verifyCommand(model: string, flags: Flags, io: Io): Promise<void> {
   const modes = modesOf(flags);
   const runs = str(flags, 'runs') === undefined ? 1 : positiveInt('runs', str(flags, 'runs')!).toInt()!;
-  const format = oneOf('format', str(flags, 'format') ?? 'table', ['table', 'md', 'json'] as const);
-  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const format = oneOf('format', str(flags, 'format') ?? 'table', VERIFY_FORMATS);
+  const m = await loadModel(model, modelFlags(flags), io.cwd);
   const weights = weightsOf(m, flags, io, true);
   const compiled = compileModel(m.graph, weights, flags);
   const seed = seedOf(flags);
-  const results: { mode: CliMode; result: VerifyResult }[] = [];
+  const results: VerifyRun[] = [];
   for (const mode of modes) {
     for (let run = 0; run < runs; run++) {
       const inputs = seededInputs(m.graph, seed, run);
@@ -349,20 +475,58 @@ export async function verifyCommand(model: string, flags: Flags, io: Io): Promis
         compiled.program.kernels.length,
       );
       try {
-        const onKernel = (done: number, _total: number, v: KernelVerdict): void => bar.tick(done, v.kernel);
+        const t0 = performance.now();
+        let last = t0;
+        const kernelSeconds: number[] = [];
+        const onKernel = (done: number, _total: number, v: KernelVerdict): void => {
+          const now = performance.now();
+          kernelSeconds.push((now - last) / 1000);
+          last = now;
+          bar.tick(done, v.kernel);
+        };
         // Per kernel, then the whole plan as models run it (runAsync: one fused pipeline on webasm).
         const result = await verifyCompiledAsync(m.graph, compiled, weights, inputs, runtimeMode(mode), {
           onKernel,
           async: mode === 'webasm-async',
         });
-        results.push({ mode, result });
+        results.push({ mode, run, result, seconds: (performance.now() - t0) / 1000, kernelSeconds });
       } finally {
         bar.stop();
       }
     }
   }
+  reportVerification(results, { model, modes, runs, format, seed }, io);
+}
+
+/**
+ * Writes verify's results in `format` on stdout and sets the exit code: 0 when every kernel and
+ * output of every run is within tolerance, 1 otherwise (user errors are 2, in main.ts). junit and
+ * json keep stdout to the document; junit says the verdict on stderr.
+ */
+export function reportVerification(
+  results: readonly VerifyRun[],
+  opts: {
+    readonly model: string;
+    readonly modes: readonly string[];
+    readonly runs: number;
+    readonly format: VerifyFormat;
+    readonly seed?: number;
+  },
+  io: Io,
+): void {
+  const { model, modes, format } = opts;
   const pass = results.every((r) => r.result.pass);
-  if (format === 'json') {
+  const verdict = `${pass ? 'PASS' : 'FAIL'}: ${results.length} verification(s) on ${modes.join(', ')}`;
+  if (format === 'junit') {
+    io.out(
+      junitXml(results, {
+        model,
+        runs: opts.runs,
+        ...(opts.seed !== undefined ? { properties: { seed: String(opts.seed) } } : {}),
+      }),
+    );
+    io.err(`${verdict}\n`);
+  } else if (format === 'json') {
     io.out(
       `${JSON.stringify(
         results.map(({ mode, result: r }) => ({
@@ -400,7 +564,7 @@ export async function verifyCommand(model: string, flags: Flags, io: Io): Promis
       );
       io.out(`${verifyTable(r, format === 'md')}\n\n`);
     }
-    io.out(`${pass ? 'PASS' : 'FAIL'}: ${results.length} verification(s) on ${modes.join(', ')}\n`);
+    io.out(`${verdict}\n`);
   }
   if (!pass) io.exitCode = 1;
 }

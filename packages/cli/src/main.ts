@@ -1,16 +1,19 @@
 /**
- * The `coordattn` command. User errors (CoordattnError, bad flags) print one line and exit 2;
- * anything else is a bug: stack trace, exit 1.
+ * The `coordattn` command. Exit codes (docs/ci.md): 0 success; 1 a check failed (`verify` found a
+ * kernel or output outside its tolerance, `reproduce --check` a stale file); 2 a user error
+ * (CoordattnError, bad flags: one line). Anything else is a bug: exit 1 with a stack trace under a
+ * line saying "internal error".
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { isCoordattnError } from '@coordattn/ir';
-import { PASS_NAMES } from '@coordattn/codegen';
-import { PRESET_NAMES } from '@coordattn/cost';
-import { compareCommand, listCommand, reportCommand, reproduceCommand, type Io } from './commands.js';
-import { benchCommand } from './bench.js';
-import { HELP_BENCH, HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX } from './help.js';
-import { exportCommand } from './onnx.js';
-import { compileCommand, runCommand, verifyCommand } from './kernels.js';
+// Startup: only commander and these small modules load before a command runs; each action imports
+// its command's module (and so cost, codegen, gpu.js, ts-morph, onnx, mathjs) when it runs, so
+// `--help` and `report` do not pay for what they do not use (docs/performance.md, "Startup").
+import { isCoordattnError } from '@coordattn/ir/errors';
+import { PASS_NAMES } from '@coordattn/codegen/names';
+import { PRESET_NAMES } from '@coordattn/cost/names';
+import type { Io } from './io.js';
+import { HELP_BENCH, HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX, HELP_RUN, HELP_VERIFY } from './help.js';
 
 const MODEL_FLAGS: [string, string][] = [
   ['--attention <kind>', 'attention block: none|se|cbam|eca|ca|triplet (default none)'],
@@ -36,6 +39,25 @@ function addModelFlags(cmd: Command): Command {
   return cmd;
 }
 
+/**
+ * This package's version, from the nearest package.json named @coordattn/cli above this module
+ * (src/main.ts, dist/main.js or a dist/chunks/ file).
+ */
+export const VERSION: string = ownVersion();
+
+function ownVersion(): string {
+  for (let dir = new URL('.', import.meta.url); ; dir = new URL('..', dir)) {
+    try {
+      const text = readFileSync(new URL('package.json', dir), 'utf8');
+      const pkg = JSON.parse(text) as { name?: string; version?: string };
+      if (pkg.name === '@coordattn/cli' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: go up
+    }
+    if (new URL('..', dir).href === dir.href) return 'unknown';
+  }
+}
+
 const MODEL_ARG =
   'a backbone name (coordattn list backbones), the detector ssdlite320 or the segmentation model deeplabv3 (with --backbone), a spec .json file or an .onnx file';
 
@@ -44,6 +66,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .description(
       'Exact cost reports and shape-checked IR for attention blocks (CA, SE, CBAM, ECA, Triplet) in efficient CNNs',
     )
+    .version(VERSION, '-V, --version', 'print the version of coordattn')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -55,9 +78,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       .argument('<model>', MODEL_ARG),
   )
     .option('--preset <name>', `counting convention: ${PRESET_NAMES.join('|')}`)
-    .option(
-      '--sweep <key=values>',
-      'sweep one of reduction|attention|width|resolution|placement, e.g. reduction=8,16,32',
+    .addOption(
+      new Option(
+        '--sweep <key=values>',
+        'sweep reduction|attention|width|resolution|placement: a list with ranges A..B[:STEP], e.g. reduction=1..64, width=0.5..1.5:0.25, resolution=160..224:32x224; repeat for a grid (at most 10,000 points)',
+      ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
     )
     .addOption(
       new Option('--by <level>', 'group rows by').choices(['layer', 'block', 'stage', 'op']).default('block'),
@@ -70,8 +95,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     )
     .option('--out <file>', 'write to a file instead of stdout (netron: the annotated .onnx, required)')
     .addHelpText('after', HELP_DEFAULTS)
-    .action(async (model: string, flags: Record<string, string | boolean | undefined>) => {
-      await reportCommand(model, flags, io);
+    .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await (await import('./commands.js')).reportCommand(model, flags, io);
     });
 
   addModelFlags(
@@ -85,15 +110,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     )
     .option('--out <file>', 'write to a file instead of stdout')
     .action(async (model: string, flags: Record<string, string | boolean | undefined>) => {
-      await compareCommand(model, flags, io);
+      await (await import('./commands.js')).compareCommand(model, flags, io);
     });
 
   program
     .command('list')
     .description('list backbones, attention kinds, presets, recipes, placements or ops')
     .argument('<what>', 'backbones|attention|presets|recipes|placements|ops')
-    .action((what: string) => {
-      listCommand(what, io);
+    .action(async (what: string) => {
+      await (await import('./commands.js')).listCommand(what, io);
     });
 
   program
@@ -104,7 +129,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--out <file>', 'output file', 'docs/paper-reproduction.md')
     .option('--check', 'exit 1 if the file differs from what would be written')
     .action(async (flags: { out: string; check?: boolean }) => {
-      await reproduceCommand(flags, io);
+      await (await import('./commands.js')).reproduceCommand(flags, io);
     });
 
   const weightFlags = (cmd: Command): Command =>
@@ -128,16 +153,24 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         program
           .command('compile')
           .description(
-            'lower a model to gpu.js kernels: DIR gets model.ts, runtime.ts, gpujs-patch.ts, errors.ts, program.json, weights and kernels.md',
+            'lower a model to gpu.js kernels: DIR gets an ES module (model.js + .d.ts, its runtime), program.json, weights and kernels.md',
           )
           .argument('<model>', MODEL_ARG),
       ),
     ),
   )
     .option('--out <dir>', 'output directory')
+    .option(
+      '--emit <kind>',
+      'js: JavaScript + .d.ts, runs in plain node and browsers (default); ts: the TypeScript sources',
+    )
+    .option(
+      '--target <target>',
+      'node: the module (default); browser: also model.browser.js, one file with gpu.js, no Node built-ins',
+    )
     .addHelpText('after', HELP_KERNELS)
-    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      compileCommand(model, flags, io);
+    .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await (await import('./kernels.js')).compileCommand(model, flags, io);
     });
 
   passFlags(
@@ -152,16 +185,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       ),
     ),
   )
-    .option('--input <file>', 'input array (.npy, float32, C order, the model input shape)')
-    .option('--output <file>', 'where to write the output array (.npy)')
+    .option(
+      '--input <file>',
+      'input array (.npy of the model input shape; float16/32/64, int, uint or bool, converted to float32)',
+    )
+    .option('--output <file>', 'where to write the output array (.npy, float32; a model with one output)')
+    .option('--out-dir <dir>', 'write every output as DIR/<output name>.npy instead (several outputs)')
     .option(
       '--mode <mode>',
       'cpu|webasm|webasm-async|headlessgl|auto (auto: headlessgl if available, else webasm, said on stderr)',
       'auto',
     )
-    .addHelpText('after', HELP_KERNELS)
+    .addHelpText('after', HELP_RUN + HELP_KERNELS)
     .action(async (target: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      await runCommand(target, flags, io);
+      await (await import('./kernels.js')).runCommand(target, flags, io);
     });
 
   passFlags(
@@ -170,7 +207,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         program
           .command('verify')
           .description(
-            'run every kernel on each mode against the float64 reference: per-kernel table, exit 1 on any failure',
+            'run every kernel on each mode against the float64 reference: per-kernel table (or JUnit XML); exit 0 pass, 1 fail, 2 user error',
           )
           .argument('<model>', MODEL_ARG),
       ),
@@ -183,11 +220,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     )
     .option('--runs <n>', 'random inputs per mode (seeded from --seed)', '1')
     .addOption(
-      new Option('--format <fmt>', 'output format').choices(['table', 'md', 'json']).default('table'),
+      new Option('--format <fmt>', 'output format (junit: JUnit XML for CI test reporters)')
+        .choices(['table', 'md', 'json', 'junit'])
+        .default('table'),
     )
-    .addHelpText('after', HELP_KERNELS)
+    .addHelpText('after', HELP_VERIFY + HELP_KERNELS)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      await verifyCommand(model, flags, io);
+      await (await import('./kernels.js')).verifyCommand(model, flags, io);
     });
 
   passFlags(
@@ -213,7 +252,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--format <fmt>', 'table|md|json (json: only JSON on stdout, docs/bench.schema.json)')
     .addHelpText('after', HELP_BENCH)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      await benchCommand(model, flags, io);
+      await (await import('./bench.js')).benchCommand(model, flags, io);
     });
 
   weightFlags(
@@ -226,8 +265,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   )
     .option('--out <file>', 'the .onnx file to write (required)')
     .addHelpText('after', HELP_ONNX)
-    .action((model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
-      exportCommand(model, flags, io);
+    .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await (await import('./onnx.js')).exportCommand(model, flags, io);
     });
 
   try {
@@ -246,7 +285,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       io.err(`coordattn: ${e.message}\n`);
       return 2;
     }
-    throw e;
+    // A bug: exit 1 with the stack, said to be one so that CI logs tell it from a failed verify.
+    const trace = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    io.err(
+      `coordattn: internal error (a bug in coordattn, not in your model, flags or files; please report it)\n${trace}\n`,
+    );
+    return 1;
   }
 }
 

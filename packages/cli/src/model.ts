@@ -1,7 +1,7 @@
 /** Resolves the `<model>` argument (a backbone name, a spec file or an .onnx file) plus model flags into graphs. */
 import { closeSync, existsSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import { importOnnx, type ExternalRef, type ImportNotes } from '@coordattn/onnx';
+import type { ExternalRef, ImportNotes } from '@coordattn/onnx';
 import type { Weights } from '@coordattn/reference';
 import {
   BACKBONE_NAMES,
@@ -134,7 +134,12 @@ function externalReader(modelPath: string): (ref: ExternalRef, tensor: string) =
   };
 }
 
-function loadOnnx(model: string, flags: ModelFlags, cwd: string, opts: LoadOptions): LoadedModel {
+async function loadOnnx(
+  model: string,
+  flags: ModelFlags,
+  cwd: string,
+  opts: LoadOptions,
+): Promise<LoadedModel> {
   const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined && k !== 'batch' && k !== 'dim');
   if (given.length > 0) {
     throw new CoordattnError(
@@ -150,6 +155,8 @@ function loadOnnx(model: string, flags: ModelFlags, cwd: string, opts: LoadOptio
   else if (!opts.symbolic && dims.N === undefined) dims.N = 1;
   const full = resolve(cwd, model);
   const bytes = readBytes(model, cwd);
+  // Loaded here, not at startup: reports of built-in models never read ONNX (protobuf decoding).
+  const { importOnnx } = await import('@coordattn/onnx');
   const r = importOnnx(bytes, { file: model, dims, readExternal: externalReader(full) });
   return {
     graph: r.graph,
@@ -182,12 +189,12 @@ export function infoOf(name: BackboneName, opts: BackboneOptions): ModelInfo {
   };
 }
 
-export function loadModel(
+export async function loadModel(
   model: string,
   flags: ModelFlags,
   cwd: string,
   opts: LoadOptions = {},
-): LoadedModel {
+): Promise<LoadedModel> {
   if (isOnnxPath(model)) return loadOnnx(model, flags, cwd, opts);
   if (flags.dim !== undefined) {
     throw new CoordattnError('E_OPTION', '--dim binds the symbolic dims of an .onnx file', {

@@ -41,9 +41,9 @@ function exportModel(m: LoadedModel, weights: Weights): Uint8Array {
 }
 
 /** `coordattn export <model> [model flags] [--weights FILE | --seed N] --out model.onnx`. */
-export function exportCommand(model: string, flags: Flags, io: Io): void {
+export async function exportCommand(model: string, flags: Flags, io: Io): Promise<void> {
   const out = requireOut(flags, 'export');
-  const m = loadModel(model, modelFlags(flags), io.cwd);
+  const m = await loadModel(model, modelFlags(flags), io.cwd);
   const free = m.graph.symbols();
   if (free.length > 0) {
     throw new CoordattnError('E_OPTION', `the model has free symbols (${free.join(', ')})`, {

@@ -1,7 +1,8 @@
 /**
  * @coordattn/codegen — IR graphs to gpu.js kernels: lowering passes (BN folding, epilogue, CA-pool
  * and gate fusion), kernel templates producing plain-data descriptors, a runtime for cpu / webasm /
- * headlessgl, and a ts-morph emitter of standalone TypeScript modules.
+ * headlessgl, and an emitter of standalone ES modules (ts-morph; JavaScript + declarations, or the
+ * TypeScript sources; optionally one browser bundle).
  */
 export {
   compile,
@@ -29,13 +30,18 @@ export {
   type PassSwitches,
 } from './passes/index.js';
 export {
+  EMIT_KINDS,
   emitModule,
   kernelsReport,
+  runtimeSources,
+  toJavaScript,
   typeCheckModule,
   writeCompiledModule,
+  type EmitKind,
   type EmitOptions,
   type WrittenModule,
 } from './emit/emit.js';
+export { BROWSER_BUNDLE, gpujsBrowserBuild, writeBrowserBundle, type BundleInputs } from './emit/bundle.js';
 export { buildKernels, MAX_FLAT_INDEX, TEMPLATES, type BuildOptions } from './kernels/index.js';
 export type {
   KernelArg,
@@ -45,17 +51,25 @@ export type {
   TemplateOverrides,
 } from './kernels/types.js';
 export {
+  bytesOf,
+  decodeWeights,
   EXPECTED_BACKEND,
   headlessGLAvailable,
-  loadWeightsFile,
   MODES,
   readBack,
+  readWeights,
   Runtime,
+  weightsShards,
+  type Bytes,
+  type KernelFunction,
   type KernelThis,
   type Mode,
   type ProgramData,
   type RuntimeOptions,
+  type WeightsManifest,
+  type WeightsSource,
 } from './runtime/runtime.js';
+export { loadWeightsFile } from './runtime/weights-file.js';
 export {
   float32Weights,
   referenceValues,

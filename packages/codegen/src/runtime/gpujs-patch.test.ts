@@ -4,6 +4,7 @@
  * and patched ≡ unpatched (bit for bit on webasm, close to cpu) on the kernel forms our templates
  * use, over random small shapes (x-sizes not multiples of 4, reads near and past the bounds).
  */
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,10 +15,12 @@ import {
   applyGpujsPatch,
   countV128Loads,
   GPUJS_PATCH_FINGERPRINT,
+  GPUJS_PATCH_FINGERPRINT_BROWSER,
   gpujsFingerprint,
   gpujsPatchStatus,
   kernelWasmBytes,
   removeGpujsPatch,
+  sha256Hex,
   wasmBodies,
 } from './gpujs-patch.js';
 import { gpujsPatchStatus as runtimeStatus } from './runtime.js';
@@ -525,5 +528,28 @@ describe.runIf(DISABLED)('gpu.js code generator patch, disabled by COORDATTN_GPU
   it('is not applied and says why', () => {
     expect(gpujsPatchStatus()).toEqual({ applied: false, reason: 'disabled by COORDATTN_GPUJS_PATCH=0' });
     expect(runtimeStatus()).toEqual(gpujsPatchStatus());
+  });
+});
+
+describe('fingerprint', () => {
+  it('sha256Hex agrees with node:crypto (empty, block edges, non-ASCII, random text)', () => {
+    const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
+    expect(sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    for (const n of [1, 55, 56, 63, 64, 65, 119, 120, 1000])
+      expect(sha256Hex('a'.repeat(n))).toBe(sha('a'.repeat(n)));
+    expect(sha256Hex('√L · 2⁻²⁴ — 😀')).toBe(sha('√L · 2⁻²⁴ — 😀'));
+    assertProperty(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (t) => sha256Hex(t) === sha(t)),
+      fcRuns(200),
+      { file: FILE, test: 'sha256Hex agrees' },
+    );
+  });
+
+  it("identifies gpu.js 2.24.1's browser build (dist/gpu-browser.js, what browser bundles load)", () => {
+    const browser = requireHere(requireHere.resolve('gpu.js/dist/gpu-browser.js')) as {
+      WebAssemblyFunctionNode: { prototype: Record<string, unknown> };
+    };
+    expect(gpujsFingerprint(browser.WebAssemblyFunctionNode.prototype)).toBe(GPUJS_PATCH_FINGERPRINT_BROWSER);
+    expect(GPUJS_PATCH_FINGERPRINT_BROWSER).not.toBe(GPUJS_PATCH_FINGERPRINT);
   });
 });

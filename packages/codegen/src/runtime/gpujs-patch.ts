@@ -1,8 +1,9 @@
 /**
  * A run-time patch of gpu.js 2.24.1's WebAssembly code generator (`WebAssemblyFunctionNode` in
  * `src/backend/web-assembly/function-node.js`). Self-contained like runtime.ts (it imports only
- * gpu.js and node builtins): the compiler copies it beside every emitted model module, and the
- * runtime applies it when it loads gpu.js. See docs/gpujs-patch.md for the write-up.
+ * gpu.js, and no Node built-in: it runs in Node and in browser bundles alike): the compiler copies it
+ * beside every emitted model module, and the runtime applies it when it loads gpu.js. See
+ * docs/gpujs-patch.md for the write-up.
  *
  * 1. Integer locals. gpu.js declares every local whose initialiser is Integer-typed as f32 ("int-typed
  *    initializers decay to float declarations"), and loop counters decay too (the analysis pass
@@ -26,28 +27,38 @@
  *    sub-expressions (`this.thread.z * 24`, byte addresses) are computed once per invocation into
  *    a local at function level and read back by later uses.
  *
- * Guards: gpu.js must be exactly 2.24.1 and the replaced (and relied-on) methods must have the
- * expected source fingerprint; otherwise nothing is patched and `gpujsPatchStatus()` says why. After
+ * Guards: gpu.js must be exactly 2.24.1 (read from its package.json where Node can read it) and the
+ * replaced (and relied-on) methods must have the source fingerprint of 2.24.1's `src/` (what Node
+ * loads) or of its `dist/gpu-browser.js` (what browser bundles load: the same code, reformatted by
+ * gpu.js's build); otherwise nothing is patched and `gpujsPatchStatus()` says why. After
  * patching, a self-test compiles a small kernel, checks its wasm (i32 locals, a v128.load) and its
  * numbers; on failure the patch is removed again. `COORDATTN_GPUJS_PATCH=0` disables the patch.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { GPU } from 'gpu.js';
+import * as gpujs from 'gpu.js';
 
 /** The gpu.js version the patch was written against. */
 export const GPUJS_PATCH_VERSION = '2.24.1';
-/** sha256 of the sources of the methods the patch replaces or relies on (see FINGERPRINTED). */
+/**
+ * sha256 of the sources of the methods the patch replaces or relies on (see FINGERPRINTED), in
+ * gpu.js 2.24.1's `src/` (what Node loads).
+ */
 export const GPUJS_PATCH_FINGERPRINT = 'aac6acc27ec2c6b832132027b570affffef8f2ab898f6bdf93bbb39d95164bd3';
+/**
+ * The same methods in gpu.js 2.24.1's `dist/gpu-browser.js` (the package's `browser` entry, what a
+ * browser bundle loads): the same code as `src/`, reformatted by gpu.js's build.
+ */
+export const GPUJS_PATCH_FINGERPRINT_BROWSER =
+  '6d3f997bdfb02d12d595e44bf972eb9e827a4e38042e795e024c689ab9567595';
 
 export interface GpujsPatchStatus {
   /** Whether the patched code generator is in place (and its self-test passed, once it ran). */
   readonly applied: boolean;
   /** Why the patch is not applied (version, fingerprint, env var, self-test failure). */
   readonly reason?: string;
-  /** The gpu.js version found (when it could be read). */
+  /**
+   * The gpu.js version found: read from its package.json in Node; where that cannot be read (a
+   * browser), the version whose code the fingerprint matched.
+   */
   readonly gpujsVersion?: string;
   /** The self-test's findings (after it ran). */
   readonly selfTest?: {
@@ -1276,71 +1287,143 @@ export function kernelWasmBytes(kernel: unknown): Uint8Array | undefined {
 
 interface Target {
   readonly proto: Record<string, unknown>;
-  readonly version: string;
+  /** From gpu.js's package.json; undefined where it cannot be read (then the fingerprint identifies the code). */
+  readonly version: string | undefined;
   readonly simdSupported: boolean;
 }
 
-const requireHere = createRequire(import.meta.url);
 let target: Target | undefined;
 let originals: Originals | undefined;
 let status: GpujsPatchStatus = { applied: false, reason: 'not applied yet' };
 let selfTested = false;
 
-/** Finds gpu.js's root folder and loads the modules the patch touches. */
-function locate(): Target | string {
-  let root: string;
+/**
+ * A Node built-in module, or undefined outside Node. Loaded with `process.getBuiltinModule` (Node ≥
+ * 20.16), not an import: bundlers never see it, so a browser bundle of this file has no Node module.
+ */
+function nodeBuiltin<T>(id: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule(id) as T) : undefined;
+}
+
+/**
+ * The version in the package.json of the gpu.js that this file imports, where Node can read it
+ * (resolved from this file, as its import is); undefined elsewhere (browsers, bundles).
+ */
+function installedGpujsVersion(): string | undefined {
+  const mod = nodeBuiltin<{ createRequire(from: string): (id: string) => unknown }>('node:module');
+  if (!mod) return undefined;
   try {
-    let d = dirname(requireHere.resolve('gpu.js'));
-    for (;;) {
-      try {
-        const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: unknown };
-        if (pkg.name === 'gpu.js') break;
-      } catch {
-        // no package.json in this folder
-      }
-      const up = dirname(d);
-      if (up === d) return 'cannot find the gpu.js package folder';
-      d = up;
-    }
-    root = d;
-  } catch (e) {
-    return `cannot resolve gpu.js: ${(e as Error).message}`;
+    const pkg = mod.createRequire(import.meta.url)('gpu.js/package.json') as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return undefined;
   }
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: unknown };
-  const version = typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  if (version !== GPUJS_PATCH_VERSION) {
+}
+
+/** The gpu.js classes the patch touches, from the module this file imports (`src/` in Node, the browser build in bundles). */
+function locate(): Target | string {
+  const version = installedGpujsVersion();
+  if (version !== undefined && version !== GPUJS_PATCH_VERSION) {
     return `gpu.js ${version} is installed; the patch is for exactly ${GPUJS_PATCH_VERSION}`;
   }
-  try {
-    const fnMod = requireHere(join(root, 'src/backend/web-assembly/function-node.js')) as {
-      WebAssemblyFunctionNode?: { prototype: Record<string, unknown> };
-    };
-    const kMod = requireHere(join(root, 'src/backend/web-assembly/kernel.js')) as {
-      WebAssemblyKernel?: { isSIMDSupported?: boolean };
-    };
-    if (!fnMod.WebAssemblyFunctionNode) return 'gpu.js has no WebAssemblyFunctionNode';
-    return {
-      proto: fnMod.WebAssemblyFunctionNode.prototype,
-      version,
-      simdSupported: kMod.WebAssemblyKernel?.isSIMDSupported === true,
-    };
-  } catch (e) {
-    return `cannot load gpu.js's WebAssembly backend: ${(e as Error).message}`;
-  }
+  const lib = gpujs as unknown as {
+    WebAssemblyFunctionNode?: { prototype: Record<string, unknown> };
+    WebAssemblyKernel?: { isSIMDSupported?: boolean };
+  };
+  if (!lib.WebAssemblyFunctionNode) return 'gpu.js has no WebAssemblyFunctionNode';
+  return {
+    proto: lib.WebAssemblyFunctionNode.prototype,
+    version,
+    simdSupported: lib.WebAssemblyKernel?.isSIMDSupported === true,
+  };
 }
 
 /** sha256 over the sources of FINGERPRINTED (unpatched originals where already patched). */
 export function gpujsFingerprint(proto: Record<string, unknown>, from: Partial<Originals> = {}): string {
-  const h = createHash('sha256');
+  let text = '';
   for (const name of FINGERPRINTED) {
     const m = (from as Record<string, unknown>)[name] ?? proto[name];
-    h.update(`${name}\n${typeof m === 'function' ? Function.prototype.toString.call(m) : '(missing)'}\n`);
+    text += `${name}\n${typeof m === 'function' ? Function.prototype.toString.call(m) : '(missing)'}\n`;
   }
-  return h.digest('hex');
+  return sha256Hex(text);
+}
+
+/** SHA-256 round constants (FIPS 180-4 §4.2.2). */
+const SHA256_K = new Uint32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
+  0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+  0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
+  0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819,
+  0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+  0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+  0xc67178f2,
+]);
+
+function rotr(x: number, n: number): number {
+  return (x >>> n) | (x << (32 - n));
+}
+
+/**
+ * SHA-256 of a string's UTF-8 bytes, as hex (FIPS 180-4). Written out here because the fingerprint
+ * is checked synchronously on load, everywhere: node:crypto is Node's, crypto.subtle is async.
+ */
+export function sha256Hex(text: string): string {
+  const data = new TextEncoder().encode(text);
+  const padded = new Uint8Array(Math.ceil((data.length + 9) / 64) * 64);
+  padded.set(data);
+  padded[data.length] = 0x80;
+  const view = new DataView(padded.buffer);
+  const bits = data.length * 8;
+  view.setUint32(padded.length - 8, Math.floor(bits / 2 ** 32));
+  view.setUint32(padded.length - 4, bits >>> 0);
+  const h = new Uint32Array([
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+  ]);
+  const w = new Uint32Array(64);
+  for (let block = 0; block < padded.length; block += 64) {
+    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + 4 * i);
+    for (let i = 16; i < 64; i++) {
+      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    let [a, b, c, d, e, f, g, k] = h;
+    for (let i = 0; i < 64; i++) {
+      const t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + SHA256_K[i] + w[i];
+      const t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+      k = g;
+      g = f;
+      f = e;
+      e = (d + t1) >>> 0;
+      d = c;
+      c = b;
+      b = a;
+      a = (t1 + t2) >>> 0;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += k;
+  }
+  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
+}
+
+/** The gpu.js build a fingerprint identifies, if it is one the patch was written for. */
+function knownBuild(fingerprint: string): string | undefined {
+  if (fingerprint === GPUJS_PATCH_FINGERPRINT) return 'src';
+  if (fingerprint === GPUJS_PATCH_FINGERPRINT_BROWSER) return 'dist/gpu-browser.js';
+  return undefined;
 }
 
 function disabledByEnv(): boolean {
-  return process.env.COORDATTN_GPUJS_PATCH === '0';
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
+  return proc?.env?.COORDATTN_GPUJS_PATCH === '0';
 }
 
 /**
@@ -1360,11 +1443,11 @@ export function applyGpujsPatch(): GpujsPatchStatus {
   }
   target = t;
   const fingerprint = gpujsFingerprint(t.proto);
-  if (fingerprint !== GPUJS_PATCH_FINGERPRINT) {
+  if (knownBuild(fingerprint) === undefined) {
     status = {
       applied: false,
-      gpujsVersion: t.version,
-      reason: `gpu.js ${t.version}'s WebAssembly code generator differs from the one the patch was written for (fingerprint ${fingerprint.slice(0, 12)}…, expected ${GPUJS_PATCH_FINGERPRINT.slice(0, 12)}…)`,
+      ...(t.version !== undefined ? { gpujsVersion: t.version } : {}),
+      reason: `gpu.js ${t.version ?? '(version unknown)'}'s WebAssembly code generator differs from the one the patch was written for (fingerprint ${fingerprint.slice(0, 12)}…, expected ${GPUJS_PATCH_FINGERPRINT.slice(0, 12)}… or, for the browser build, ${GPUJS_PATCH_FINGERPRINT_BROWSER.slice(0, 12)}…)`,
     };
     return status;
   }
@@ -1374,7 +1457,8 @@ export function applyGpujsPatch(): GpujsPatchStatus {
   for (const name of REPLACED) t.proto[name] = replacement[name];
   originals = saved;
   selfTested = false;
-  status = { applied: true, gpujsVersion: t.version };
+  // Where package.json cannot be read, the fingerprint identifies 2.24.1's code.
+  status = { applied: true, gpujsVersion: t.version ?? GPUJS_PATCH_VERSION };
   return status;
 }
 
@@ -1384,7 +1468,11 @@ export function removeGpujsPatch(reason = 'removed by removeGpujsPatch()'): Gpuj
     for (const name of REPLACED) target.proto[name] = originals[name];
   }
   originals = undefined;
-  status = { applied: false, reason, ...(target ? { gpujsVersion: target.version } : {}) };
+  status = {
+    applied: false,
+    reason,
+    ...(target?.version !== undefined ? { gpujsVersion: target.version } : {}),
+  };
   return status;
 }
 
@@ -1406,7 +1494,7 @@ function runSelfTest(t: Target): NonNullable<GpujsPatchStatus['selfTest']> {
   const H = 3;
   const x = new Float32Array(5 * H + 6 + W + 4).map((_, i) => i * 0.5 + 1);
   const w = Array.from({ length: W + 1 }, (_, i) => 100 * (i + 1));
-  const gpu = new GPU({ mode: 'webasm' });
+  const gpu = new gpujs.GPU({ mode: 'webasm' });
   try {
     const k = gpu.createKernel(SELF_TEST_SOURCE, { output: [W, H], constants: { w }, precision: 'single' });
     const out = k(x) as unknown as Float32Array[];

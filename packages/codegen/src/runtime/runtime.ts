@@ -1,10 +1,12 @@
 /**
- * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js, node builtins,
- * the gpu.js patch beside it and the project's one error type (`@coordattn/ir/errors`, a file that
- * imports nothing), so the compiler copies these files next to every emitted model module (the
- * error module as `./errors.ts`) and the module runs without @coordattn/* (`loadWeightsFile` reads
- * the weights file on its own). Failures are CoordattnErrors with codes: E_BACKEND (mode
- * unavailable, fallback), E_EVAL (inputs, weights), E_KERNEL.
+ * The coordattn kernel runtime. Self-contained on purpose: it imports only gpu.js, the gpu.js patch
+ * beside it and the project's one error type (`@coordattn/ir/errors`, a file that imports nothing),
+ * and no Node built-in, so the compiler copies these files next to every emitted model module (the
+ * error module as `./errors`), and the module runs without @coordattn/* in plain Node and in a
+ * browser bundle alike. Weights come in as bytes (`decodeWeights`, the project's weights format)
+ * or are read by URL (`readWeights`: fetch; a file: URL through Node's fs, which is loaded only
+ * there and without an import). Failures are CoordattnErrors with codes: E_BACKEND (mode
+ * unavailable, fallback), E_EVAL (inputs, weights), E_IO (reading weights), E_KERNEL.
  *
  * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl`), precision
  *   'single', output size and constants from the descriptor. Loop bounds in the sources are
@@ -16,8 +18,6 @@
  *   (unless `allowFallback`), so a run never reports one backend while using another.
  * - `destroy()` releases the kernels, their textures and the GL context.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, normalize } from 'node:path';
 import { CoordattnError } from '@coordattn/ir/errors';
 import {
   GPU,
@@ -96,6 +96,9 @@ export interface KernelThis {
   constants: Record<string, number & ArrayLike<number>>;
   output: { x: number; y: number; z: number };
 }
+
+/** A kernel as a function (an emitted module's): gpu.js calls it once per output cell, values read flat. */
+export type KernelFunction = (this: KernelThis, ...values: ArrayLike<number>[]) => number;
 
 /** A compiled model's execution plan: kernels in execution order, each producing one value. */
 export interface ProgramData {
@@ -409,14 +412,40 @@ export class Runtime {
   }
 }
 
+/** A weights manifest: format `coordattn-weights` version 1, the JSON beside its float32 shard(s). */
+export interface WeightsManifest {
+  readonly format: 'coordattn-weights';
+  readonly version: 1;
+  /** Groups of tensors; each group's tensors lie back to back in its shards (`paths`, in order). */
+  readonly weightsManifest: readonly {
+    /** Shard files relative to the manifest. */
+    readonly paths: readonly string[];
+    readonly weights: readonly {
+      readonly name: string;
+      readonly shape: readonly number[];
+      readonly dtype: 'float32';
+    }[];
+  }[];
+  readonly meta?: Readonly<Record<string, unknown>>;
+}
+
+/** Bytes: an ArrayBuffer (or SharedArrayBuffer), or a view of one (Uint8Array, Node's Buffer, DataView). */
+export type Bytes = ArrayBufferLike | ArrayBufferView;
+
+/**
+ * Where weights come from: their bytes, or a URL (a string is resolved against a base URL, see
+ * `readWeights`) read with fetch, or for `file:` with Node's fs.
+ */
+export type WeightsSource = Bytes | URL | string;
+
 interface WeightsEntry {
   readonly name: string;
   readonly shape: readonly number[];
   readonly dtype: string;
 }
 
-function weightsError(file: string, message: string): CoordattnError {
-  return new CoordattnError('E_EVAL', `${file}: ${message}`);
+function weightsError(where: string, message: string): CoordattnError {
+  return new CoordattnError('E_EVAL', `${where}: ${message}`);
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -425,53 +454,74 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
+/** A view of bytes as a Uint8Array (no copy); also for buffers from another realm (an iframe, a vm context). */
+export function bytesOf(b: Bytes): Uint8Array {
+  if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  return new Uint8Array(b);
+}
+
 /**
- * Reads a weights file (format `coordattn-weights` version 1: a JSON manifest whose groups name
- * little-endian float32 shards, relative to the manifest, holding their tensors back to back in
- * manifest order) into float32 tensors by name. A minimal reader for emitted modules, which must
- * not depend on @coordattn/reference: it checks the format, that shard paths stay in the
- * manifest's folder, and every tensor's byte length (CoordattnError E_EVAL naming the tensor).
+ * Checks a weights manifest's structure (format, version, groups with string paths and a weights
+ * array) and returns its groups; E_EVAL naming `where` otherwise.
  */
-export function loadWeightsFile(manifestPath: string): Map<string, Float32Array> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  } catch (e) {
-    throw weightsError(manifestPath, `cannot read the weights manifest: ${(e as Error).message}`);
+function manifestGroups(manifest: unknown, where: string): { paths: string[]; entries: WeightsEntry[] }[] {
+  const m = asRecord(manifest);
+  if (m?.format !== 'coordattn-weights' || m.version !== 1) {
+    throw weightsError(where, 'not a coordattn-weights version 1 manifest');
   }
-  const manifest = asRecord(json);
-  if (manifest?.format !== 'coordattn-weights' || manifest.version !== 1) {
-    throw weightsError(manifestPath, 'not a coordattn-weights version 1 manifest');
-  }
-  if (!Array.isArray(manifest.weightsManifest)) throw weightsError(manifestPath, 'no weightsManifest array');
-  const out = new Map<string, Float32Array>();
-  const dir = dirname(manifestPath);
-  for (const [gi, g] of (manifest.weightsManifest as unknown[]).entries()) {
+  if (!Array.isArray(m.weightsManifest)) throw weightsError(where, 'no weightsManifest array');
+  return (m.weightsManifest as unknown[]).map((g, gi) => {
     const group = asRecord(g);
     const paths = group?.paths;
     const entries = group?.weights;
     if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string') || !Array.isArray(entries)) {
-      throw weightsError(manifestPath, `weightsManifest[${gi}] needs string paths and a weights array`);
+      throw weightsError(where, `weightsManifest[${gi}] needs string paths and a weights array`);
     }
-    const shards = (paths as string[]).map((p) => {
-      if (isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) {
-        throw weightsError(manifestPath, `shard path '${p}' leaves the manifest's folder`);
+    return { paths: paths as string[], entries: entries as WeightsEntry[] };
+  });
+}
+
+/**
+ * The shard paths of a manifest, in order (every group's, one after the other). A path must stay
+ * in the manifest's folder: relative, no scheme, no `..` above it (E_EVAL otherwise).
+ */
+export function weightsShards(manifest: unknown, where: string): string[] {
+  const out: string[] = [];
+  for (const { paths } of manifestGroups(manifest, where)) {
+    for (const p of paths) {
+      let depth = 0;
+      for (const seg of p.split(/[\\/]/)) {
+        if (seg === '..') depth--;
+        else if (seg !== '' && seg !== '.') depth++;
+        if (depth < 0) break;
       }
-      try {
-        return readFileSync(join(dir, p));
-      } catch (e) {
-        throw weightsError(manifestPath, `cannot read shard '${p}': ${(e as Error).message}`);
+      if (depth < 0 || /^[\\/]/.test(p) || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(p)) {
+        throw weightsError(where, `shard path '${p}' leaves the manifest's folder`);
       }
-    });
-    const bytes = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-    let at = 0;
-    for (const s of shards) {
-      bytes.set(s, at);
-      at += s.length;
+      out.push(p);
     }
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    let offset = 0;
-    for (const e of entries as WeightsEntry[]) {
+  }
+  return out;
+}
+
+/**
+ * Decodes weights (format `coordattn-weights` version 1: a JSON manifest whose groups name
+ * little-endian float32 shards holding their tensors back to back in manifest order) into float32
+ * tensors by name. `bytes` are the shards' contents one after the other, in manifest order (for
+ * the one shard a compiled model has: that file's bytes). A minimal reader for emitted modules,
+ * which must not depend on @coordattn/reference: it checks the format and every tensor's byte
+ * length (CoordattnError E_EVAL naming `where` and the tensor), and that no bytes are left over.
+ */
+export function decodeWeights(manifest: unknown, bytes: Bytes, where: string): Map<string, Float32Array> {
+  const groups = manifestGroups(manifest, where);
+  const data = bytesOf(bytes);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const shards = groups.flatMap((g) => g.paths).join(', ');
+  const out = new Map<string, Float32Array>();
+  let offset = 0;
+  let last = '(none)';
+  for (const { entries } of groups) {
+    for (const e of entries) {
       const shape = Array.isArray(e?.shape) ? e.shape : [];
       if (
         typeof e?.name !== 'string' ||
@@ -479,29 +529,115 @@ export function loadWeightsFile(manifestPath: string): Map<string, Float32Array>
         !shape.every((d) => Number.isInteger(d) && d >= 0)
       ) {
         throw weightsError(
-          manifestPath,
+          where,
           `tensor ${JSON.stringify(e?.name)} needs a name, an integer shape and dtype float32`,
         );
       }
-      if (out.has(e.name)) throw weightsError(manifestPath, `duplicate tensor '${e.name}'`);
+      if (out.has(e.name)) throw weightsError(where, `duplicate tensor '${e.name}'`);
       const n = numel(shape);
-      if (offset + 4 * n > bytes.length) {
+      if (offset + 4 * n > data.length) {
         throw weightsError(
-          manifestPath,
-          `tensor '${e.name}' [${shape.join(',')}] needs ${4 * n} bytes at offset ${offset}, but shard(s) ${paths.join(', ')} hold only ${bytes.length}`,
+          where,
+          `tensor '${e.name}' [${shape.join(',')}] needs ${4 * n} bytes at offset ${offset}, but shard(s) ${shards} hold only ${data.length}`,
         );
       }
-      const data = new Float32Array(n);
-      for (let i = 0; i < n; i++, offset += 4) data[i] = view.getFloat32(offset, true);
-      out.set(e.name, data);
-    }
-    if (offset !== bytes.length) {
-      const last = (entries as WeightsEntry[]).at(-1)?.name ?? '(none)';
-      throw weightsError(
-        manifestPath,
-        `shard(s) ${paths.join(', ')} hold ${bytes.length - offset} bytes after the last tensor '${last}' (${bytes.length} bytes, the manifest's tensors need ${offset})`,
-      );
+      const t = new Float32Array(n);
+      for (let i = 0; i < n; i++, offset += 4) t[i] = view.getFloat32(offset, true);
+      out.set(e.name, t);
+      last = e.name;
     }
   }
+  if (offset !== data.length) {
+    throw weightsError(
+      where,
+      `shard(s) ${shards} hold ${data.length - offset} bytes after the last tensor '${last}' (${data.length} bytes, the manifest's tensors need ${offset})`,
+    );
+  }
   return out;
+}
+
+/**
+ * A Node built-in module, or undefined outside Node. Loaded with `process.getBuiltinModule` (Node ≥
+ * 20.16), not an import: bundlers never see it, so a browser bundle of this file has no Node module.
+ */
+function nodeBuiltin<T>(id: string): T | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  return typeof proc?.getBuiltinModule === 'function' ? (proc.getBuiltinModule(id) as T) : undefined;
+}
+
+function isUrl(v: unknown): v is URL {
+  return typeof v === 'object' && v !== null && typeof (v as { href?: unknown }).href === 'string';
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The bytes at a URL: fetch, or for `file:` Node's fs (E_IO where neither can read it). */
+async function readUrl(url: URL): Promise<Uint8Array> {
+  if (url.protocol === 'file:') {
+    const fs = nodeBuiltin<{ readFile(path: URL): Promise<Uint8Array> }>('node:fs/promises');
+    if (!fs) {
+      throw new CoordattnError(
+        'E_IO',
+        'a file: URL can be read only in Node (>= 20.16): pass the bytes instead',
+        {
+          path: url.href,
+        },
+      );
+    }
+    try {
+      return await fs.readFile(url);
+    } catch (e) {
+      throw new CoordattnError('E_IO', `cannot read the weights: ${message(e)}`, { path: url.href });
+    }
+  }
+  if (typeof fetch !== 'function') {
+    throw new CoordattnError('E_IO', 'this environment has no fetch: pass the bytes instead', {
+      path: url.href,
+    });
+  }
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new CoordattnError('E_IO', `cannot fetch the weights: ${message(e)}`, { path: url.href });
+  }
+  if (!response.ok) {
+    throw new CoordattnError(
+      'E_IO',
+      `cannot fetch the weights: HTTP ${response.status} ${response.statusText}`,
+      {
+        path: url.href,
+      },
+    );
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The weight tensors of a manifest, from `source`: bytes as they are; a URL, or a string resolved
+ * against `base` (e.g. `import.meta.url`: relative to the module), read with fetch (for `file:`,
+ * with Node's fs). Without a source, the manifest's own shards are read relative to `base`.
+ */
+export async function readWeights(
+  manifest: WeightsManifest,
+  source: WeightsSource | undefined,
+  base: string | URL,
+): Promise<Map<string, Float32Array>> {
+  if (source !== undefined && typeof source !== 'string' && !isUrl(source)) {
+    return decodeWeights(manifest, source, 'weights');
+  }
+  const urls =
+    source === undefined
+      ? weightsShards(manifest, 'weights manifest').map((p) => new URL(p, base))
+      : [new URL(String(source), base)];
+  const parts = await Promise.all(urls.map(readUrl));
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return decodeWeights(manifest, bytes, urls.map((u) => u.href).join(', '));
 }
