@@ -14,11 +14,12 @@ const PACKAGES = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 function workspaceFile(spec: string): string {
   const [, name, sub] = /^@coordattn\/([^/]+)(?:\/(.+))?$/.exec(spec)!;
   const pkg = JSON.parse(readFileSync(join(PACKAGES, name, 'package.json'), 'utf8')) as {
-    exports: Record<string, { default: string }>;
+    exports: Record<string, { '@coordattn/source'?: string }>;
   };
-  const entry = pkg.exports[sub ? `./${sub}` : '.'];
-  if (!entry) throw new Error(`${spec} is not exported`);
-  return join(PACKAGES, name, entry.default);
+  // The TypeScript source behind the export (the condition the workspace's tests resolve).
+  const entry = pkg.exports[sub ? `./${sub}` : '.']?.['@coordattn/source'];
+  if (!entry) throw new Error(`${spec} is not exported with a @coordattn/source condition`);
+  return join(PACKAGES, name, entry);
 }
 
 /** Run-time imports of a module (static `import … from`, `export … from`; `import type` excluded). */
