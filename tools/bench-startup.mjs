@@ -85,6 +85,8 @@ if (values.format === 'json') {
   console.log('|---|---:|---:|---:|---:|');
   for (const r of rows) {
     const f = (ms) => `${(ms / 1000).toFixed(3)} s`;
-    console.log(`| \`${r.command}\` | ${f(r.medianMs)} | ${f(r.minMs)} | ${f(r.p90Ms)} | ${f(r.medianMs - node)} |`);
+    console.log(
+      `| \`${r.command}\` | ${f(r.medianMs)} | ${f(r.minMs)} | ${f(r.p90Ms)} | ${f(r.medianMs - node)} |`,
+    );
   }
 }
