@@ -17,7 +17,7 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 
 const root = process.cwd();
@@ -116,6 +116,71 @@ const result = await build({
   logLevel: 'warning',
   metafile: true,
 });
+// Browser pages (`coordattn.pages`): one self-contained script each, every dependency bundled (a
+// page loads from file:// or the local server, never from a CDN), for the HTML report and the
+// kernel runner to inline or serve.
+//
+// `verbatim: { "<module>": "<file>" }` (module specifiers): the file goes in byte for byte ahead of
+// the bundled code, as a CommonJS/UMD factory given a `module`, and every import of <module> reads
+// its exports. The kernel runner needs it for gpu.js's browser build: gpu.js compiles kernels from
+// their source text and coordattn's gpu.js patch recognises gpu.js by its methods' text, so
+// neither may be reprinted (packages/codegen/src/emit/bundle.ts does the same for emitted modules).
+const requireHere = createRequire(join(root, 'package.json'));
+function verbatimPrelude(verbatim) {
+  const parts = [];
+  const plugins = [];
+  Object.entries(verbatim ?? {}).forEach(([mod, spec], i) => {
+    const binding = `__coordattnVerbatim${i}`;
+    const text = readFileSync(requireHere.resolve(spec), 'utf8');
+    parts.push(
+      `// ${spec} verbatim (not reprinted: see tools/build.mjs, "verbatim")`,
+      `const ${binding} = (() => {`,
+      'const module = { exports: {} };',
+      'const exports = module.exports;',
+      text,
+      ';',
+      'return module.exports;',
+      '})();',
+    );
+    const filter = new RegExp(`^${mod.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    plugins.push({
+      name: `verbatim-${mod}`,
+      setup(b) {
+        b.onResolve({ filter }, () => ({ path: mod, namespace: 'coordattn-verbatim' }));
+        b.onLoad({ filter: /.*/, namespace: 'coordattn-verbatim' }, (args) =>
+          args.path === mod ? { contents: `module.exports = ${binding};`, loader: 'js' } : undefined,
+        );
+      },
+    });
+  });
+  return { banner: parts.join('\n'), plugins };
+}
+for (const page of pkg.coordattn?.pages ?? []) {
+  const verbatim = verbatimPrelude(page.verbatim);
+  const r = await build({
+    ...(verbatim.banner ? { banner: { js: verbatim.banner } } : {}),
+    plugins: verbatim.plugins,
+    entryPoints: [resolve(root, page.src)],
+    outfile: join(dist, 'pages', `${page.out}.js`),
+    bundle: true,
+    format: page.format ?? 'esm',
+    platform: 'browser',
+    target: ['chrome120', 'firefox120', 'safari17'],
+    minify: page.minify ?? true,
+    // A map beside the page (no sourceMappingURL comment: the HTML report inlines the script), so
+    // that tools/notices.mjs sees what the page bundles.
+    sourcemap: 'external',
+    sourcesContent: false,
+    legalComments: 'eof',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const bytes = Object.entries(r.metafile.outputs)
+    .filter(([f]) => f.endsWith('.js'))
+    .reduce((s, [, o]) => s + o.bytes, 0);
+  console.log(`${pkg.name}: page ${page.out} ${(bytes / 1024).toFixed(0)} KiB`);
+}
+
 const outputs = Object.entries(result.metafile.outputs).filter(([f]) => f.endsWith('.js'));
 const kib = outputs.reduce((s, [, o]) => s + o.bytes, 0) / 1024;
 console.log(

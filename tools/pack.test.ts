@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['ir', 'reference', 'cost', 'codegen', 'onnx', 'cli'];
+const PACKAGES = ['ir', 'reference', 'cost', 'codegen', 'onnx', 'web', 'cli'];
 
 interface TorchCounts {
   models: Record<string, Record<string, { params: number; macs: number }>>;
@@ -78,6 +78,7 @@ describe.skipIf(!built)('npm pack → npm install in an empty folder', () => {
       expect(files, p.name).toContain('dist/index.d.ts');
       expect(files, p.name).toContain('LICENSE');
       expect(files, p.name).toContain('package.json');
+      if (p.name === '@coordattn/web') expect(files, p.name).toContain('dist/pages/report.js');
       expect(
         files.filter((f) => /\.test\.(ts|d\.ts)$|test-data\//.test(f)),
         p.name,
@@ -103,6 +104,17 @@ describe.skipIf(!built)('npm pack → npm install in an empty folder', () => {
     };
     expect(version.stdout.trim()).toBe(cliPkg.version);
     expect(version.status).toBe(0);
+
+    // --format html finds the page bundle of the installed @coordattn/web (dist/pages/report.js)
+    const html = spawnSync(
+      bin,
+      ['report', 'mobilenetv2', '--attention', 'ca', '--format', 'html', '--out', 'r.html'],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect([html.status, html.stderr]).toEqual([0, 'wrote r.html\n']);
+    const page = readFileSync(join(app, 'r.html'), 'utf8');
+    const embedded = /<script type="application\/json" id="coordattn-report">([\s\S]*?)<\/script>/.exec(page);
+    expect((JSON.parse(embedded![1]) as { report: unknown }).report).toEqual(report);
 
     const bad = spawnSync(bin, ['report', 'mobilenetv9'], { cwd: app, encoding: 'utf8' });
     expect(bad.status).toBe(2);

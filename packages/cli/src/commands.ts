@@ -36,7 +36,8 @@ import type { Io } from './io.js';
 
 export type { Io } from './io.js';
 
-function emit(text: string, flags: Flags, io: Io): void {
+/** Writes a command's output to --out FILE (saying so on stderr) or to stdout. */
+export function emit(text: string, flags: Flags, io: Io): void {
   const out = str(flags, 'out');
   const body = text.endsWith('\n') ? text : `${text}\n`;
   if (out === undefined) {
@@ -67,7 +68,13 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
   const symbolic = flags.symbolic === true;
 
   if (sweepFlags !== undefined) {
-    emit(render(await sweepReport(model, mf, flags, sweepFlags, io), format), flags, io);
+    const report = await sweepReport(model, mf, flags, sweepFlags, io);
+    if (format === 'html') {
+      // Lazy: @coordattn/web (the page bundle, compare and formulas) only for this format.
+      await (await import('./html.js')).htmlReport(model, flags, io, report);
+      return;
+    }
+    emit(render(report, format), flags, io);
     return;
   }
   const m = await loadModel(model, mf, io.cwd, { symbolic });
@@ -80,6 +87,16 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
   const free = m.graph.symbols();
   if (free.length > 0) {
     // A symbolic model (e.g. --resolution HxW): formulas only, there are no numbers to give.
+    if (format === 'html') {
+      throw new CoordattnError(
+        'E_OPTION',
+        `an HTML report needs numbers, but the model has free symbols (${free.join(', ')})`,
+        {
+          path: m.onnx ? '--dim' : '--resolution',
+          expected: 'concrete sizes (the page shows the formulas in H, W and r beside the numbers)',
+        },
+      );
+    }
     if (!symbolic) {
       throw new CoordattnError(
         'E_OPTION',
@@ -131,13 +148,18 @@ export async function reportCommand(model: string, flags: Flags, io: Io): Promis
       },
     };
   }
+  if (format === 'html') {
+    await (await import('./html.js')).htmlReport(model, flags, io, report);
+    return;
+  }
   emit(render(report, format), flags, io);
 }
 
 /** The attention kinds that take a reduction ratio. */
-const REDUCTION_KINDS: readonly AttentionKind[] = ['ca', 'se', 'cbam'];
+export const REDUCTION_KINDS: readonly AttentionKind[] = ['ca', 'se', 'cbam'];
 
-async function sweepReport(
+/** The report of `report MODEL --sweep ...` (rows grouped by flags.by). */
+export async function sweepReport(
   model: string,
   mf: ModelFlags,
   flags: Flags,

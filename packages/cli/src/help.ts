@@ -20,9 +20,16 @@ evaluated from one symbolic build (exact, checked point by point; anything else 
 a 1,000-point sweep takes seconds. Each row: point, totals, headline, delta from the attention-free
 backbone and the groups of --by; per-layer rows only with --by layer.
 
+HTML (--format html): one self-contained file that works offline (file://, no CDN): the summary
+table with the exact integers, charts (params and MACs against the swept key, attention kinds side
+by side, params vs MACs with the Pareto front, per stage), the model as a collapsible tree with
+search, every preset with the ops that explain each difference, and the formulas in r and H, W as
+math. It embeds the report exactly as --format json prints it (docs/costs.md, "HTML report").
+
 Examples:
   coordattn report mobilenetv2 --attention ca
   coordattn report mobilenetv2 --attention ca --sweep reduction=8,16,32 --format svg --out r.svg
+  coordattn report mobilenetv2 --sweep attention=none,se,cbam,eca,ca --format html --out r.html
   coordattn report mobilenetv2 --attention ca --sweep reduction=1..1000 --format csv
   coordattn report mobilenetv2 --attention se --sweep reduction=8..32:8 --sweep resolution=160,192x224
   coordattn report resnet50 --attention eca --recipe eca-paper
@@ -127,4 +134,26 @@ Examples:
   coordattn bench mobilenetv2 --attention ca --resolution 32 --width 0.25 --modes webasm --profile
   xvfb-run -a coordattn bench mobilenetv2 --attention ca --batch 8 --runs 5 --format md
   coordattn bench model.onnx --peers onnxruntime-node --format json > bench.json
+`;
+
+export const HELP_SERVE = `
+The page (http://127.0.0.1:PORT/, printed on stdout) starts on load: it computes the float64
+reference in the page, then for each of webgl2, webgpu, webasm and cpu runs every kernel alone on
+the reference's inputs (max error per kernel against its tolerance, time per kernel), runs the
+whole model (outputs against the reference) and times it (median of ?runs=N runs, default 5),
+showing the gpu.js kernel class that really ran (a silent fallback is a failure). Then
+onnxruntime-web (wasm and webgpu execution providers) runs the ONNX export of the same graph and
+weights on the same input; ratios are our median / the peer's. A backend the browser lacks is
+skipped; a peer that does not start is shown as such. The verdict is #status[data-state]
+(pass|fail). Drop an .onnx model (imported and compiled in the page) or an .npy input on the page.
+A compiled directory has no graph: its backends are compared with cpu instead of the reference.
+The server answers only its own files (page, bundle, model, onnxruntime-web's wasm), sends
+COOP/COEP so the page is cross-origin isolated (wasm threads), and stops on Ctrl-C.
+Weights: --weights, or seeded with random BN statistics and biases (as verify). Page options:
+?runs=N, ?kernelRuns=N (per-kernel timing calls, default 1), ?backends=webasm,cpu, ?peers=0.
+
+Examples:
+  coordattn serve mobilenetv2 --attention ca --resolution 96
+  coordattn serve model.onnx --port 8080 --open
+  coordattn compile mobilenetv2 --attention ca --resolution 96 --out /tmp/c96 && coordattn serve /tmp/c96
 `;

@@ -62,7 +62,7 @@ export function runtimeOptions(mode: CliMode): RuntimeOptions {
 
 /** The runtime mode a CLI mode builds its kernels for (webasm-async: webasm). */
 export function runtimeMode(mode: CliMode): Mode {
-  return runtimeOptions(mode).mode;
+  return mode === 'webasm-async' ? 'webasm' : mode;
 }
 
 /** Whether a mode can run here; the reason when it cannot. */

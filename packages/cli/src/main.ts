@@ -13,7 +13,15 @@ import { isCoordattnError } from '@coordattn/ir/errors';
 import { PASS_NAMES } from '@coordattn/codegen/names';
 import { PRESET_NAMES } from '@coordattn/cost/names';
 import type { Io } from './io.js';
-import { HELP_BENCH, HELP_DEFAULTS, HELP_KERNELS, HELP_ONNX, HELP_RUN, HELP_VERIFY } from './help.js';
+import {
+  HELP_BENCH,
+  HELP_DEFAULTS,
+  HELP_KERNELS,
+  HELP_ONNX,
+  HELP_RUN,
+  HELP_SERVE,
+  HELP_VERIFY,
+} from './help.js';
 
 const MODEL_FLAGS: [string, string][] = [
   ['--attention <kind>', 'attention block: none|se|cbam|eca|ca|triplet (default none)'],
@@ -89,8 +97,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     )
     .option('--symbolic', 'also give params and MACs as formulas (symbolic H, W with --resolution HxW)')
     .addOption(
-      new Option('--format <fmt>', 'output format')
-        .choices(['table', 'md', 'csv', 'json', 'latex', 'svg', 'netron'])
+      new Option(
+        '--format <fmt>',
+        'output format (html: one self-contained page: summary, charts, model tree, presets, formulas)',
+      )
+        .choices(['table', 'md', 'csv', 'json', 'latex', 'svg', 'html', 'netron'])
         .default('table'),
     )
     .option('--out <file>', 'write to a file instead of stdout (netron: the annotated .onnx, required)')
@@ -267,6 +278,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .addHelpText('after', HELP_ONNX)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       await (await import('./onnx.js')).exportCommand(model, flags, io);
+    });
+
+  weightFlags(
+    addModelFlags(
+      program
+        .command('serve')
+        .description(
+          'serve a local page (127.0.0.1) that runs the kernels in your browser on webgl2, webgpu, webasm and cpu, verifies them against the float64 reference and races onnxruntime-web',
+        )
+        .argument('<target>', `${MODEL_ARG}, or a directory from \`compile --out\``),
+    ),
+  )
+    .option('--port <n>', 'port to listen on (default: any free port; the URL is printed)')
+    .option('--open', 'open the page in the system browser (best effort)')
+    .addHelpText('after', HELP_SERVE)
+    .action(async (target: string, flags: Record<string, string | boolean | string[] | undefined>) => {
+      await (await import('./serve.js')).serveCommand(target, flags, io);
     });
 
   try {

@@ -35,7 +35,11 @@ export interface Compiled {
   readonly lowered: LGraph;
 }
 
-export function debugKernelsEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+/** The environment variables where there are any (Node); none in a browser. */
+const processEnv = (): NodeJS.ProcessEnv =>
+  (globalThis as { process?: { env?: NodeJS.ProcessEnv } }).process?.env ?? {};
+
+export function debugKernelsEnabled(env: NodeJS.ProcessEnv = processEnv()): boolean {
   return (env.DEBUG ?? '').split(/[,\s]+/).some((s) => s === 'kernels' || s === '*');
 }
 
@@ -81,7 +85,11 @@ export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {
     passes,
   };
   if (opts.debug ?? debugKernelsEnabled()) {
-    const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const log =
+      opts.log ??
+      (typeof process === 'undefined'
+        ? (l: string) => console.error(l)
+        : (l: string) => process.stderr.write(`${l}\n`));
     for (const k of kernels) log(describeKernel(k));
   }
   return { program, params, lowered };

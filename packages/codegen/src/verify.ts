@@ -21,7 +21,7 @@ import {
   type Weights,
 } from '@coordattn/reference';
 import { float32Params, type Compiled } from './compile.js';
-import { Runtime, type Mode } from './runtime/runtime.js';
+import { Runtime, type AnyMode, type ProgramData } from './runtime/runtime.js';
 
 export interface KernelVerdict {
   readonly kernel: string;
@@ -34,6 +34,11 @@ export interface KernelVerdict {
   readonly comparison: Comparison;
   /** max |y − ref| / max |ref| (0 when the reference is all zeros and so is y). */
   readonly maxRelError: number;
+  /**
+   * Median milliseconds of the kernel alone (host inputs in, result read back), over
+   * VerifyOptions.kernelTimingRuns calls after the verified one; absent when not timed.
+   */
+  readonly ms?: number;
 }
 
 export interface OutputVerdict {
@@ -43,15 +48,20 @@ export interface OutputVerdict {
 }
 
 export interface VerifyResult {
-  readonly mode: Mode;
+  readonly mode: AnyMode;
   readonly kernels: readonly KernelVerdict[];
   readonly outputs: readonly OutputVerdict[];
   readonly pass: boolean;
 }
 
 export interface VerifyOptions {
-  /** Called after each kernel (progress). */
-  readonly onKernel?: (done: number, total: number, v: KernelVerdict) => void;
+  /**
+   * Called after each kernel (progress). The async verifiers await it: a page can yield to the
+   * browser there so that its progress shows.
+   */
+  readonly onKernel?: (done: number, total: number, v: KernelVerdict) => void | Promise<void>;
+  /** Async verifiers: time each kernel over this many more calls after the verified one (default 0). */
+  readonly kernelTimingRuns?: number;
   /** Skip the end-to-end run (per-kernel checks only). */
   readonly kernelsOnly?: boolean;
 }
@@ -68,7 +78,7 @@ function relError(c: Comparison): number {
 /** The reference value of every value a kernel reads or writes, and of the graph outputs. */
 export function referenceValues(
   graph: Graph,
-  compiled: Compiled,
+  compiled: { readonly program: ProgramData },
   weights: Weights,
   inputs: Readonly<Record<string, Tensor>>,
 ): Record<string, Tensor> {
@@ -89,7 +99,6 @@ const f32 = (t: Tensor): Float32Array => Float32Array.from(t.data);
 /** A chain's partial sum (`value#k`, see KernelDesc.partial): computed by our kernels, not by the reference. */
 const isPartialValue = (ref: string): boolean => ref.includes('#');
 
-/** Verifies every kernel of `compiled` and the whole plan on `mode` against the reference. */
 /**
  * Runs every kernel alone on the reference's values of its inputs and compares its output with the
  * reference value it computes. Partial sums of a chain run on the reference's inputs; the chain's
@@ -98,7 +107,7 @@ const isPartialValue = (ref: string): boolean => ref.includes('#');
 function checkKernels(
   compiled: Compiled,
   ref: Readonly<Record<string, Tensor>>,
-  mode: Mode,
+  mode: AnyMode,
   opts: VerifyOptions,
 ): KernelVerdict[] {
   const kernels: KernelVerdict[] = [];
@@ -115,22 +124,90 @@ function checkKernels(
         partials.set(k.value, y);
         return;
       }
-      const expected = ref[k.value];
-      const tolerance = float32Tolerance(k.reduction);
-      const comparison = compare({ shape: expected.shape, data: Float64Array.from(y) }, expected, tolerance);
-      const v: KernelVerdict = {
-        kernel: k.name,
-        template: k.template,
-        nodes: k.nodes,
-        backend: perKernel.backends.get(k.name) ?? 'unknown',
-        reduction: k.reduction,
-        tolerance,
-        comparison,
-        maxRelError: relError(comparison),
-      };
+      const v = kernelVerdict(k, y, ref, perKernel.backends.get(k.name));
       kernels.push(v);
-      opts.onKernel?.(i + 1, compiled.program.kernels.length, v);
+      void opts.onKernel?.(i + 1, compiled.program.kernels.length, v);
     });
+  } finally {
+    perKernel.destroy();
+  }
+  return kernels;
+}
+
+function kernelVerdict(
+  k: ProgramData['kernels'][number],
+  y: Float32Array,
+  ref: Readonly<Record<string, Tensor>>,
+  backend: string | undefined,
+  ms?: number,
+): KernelVerdict {
+  const expected = ref[k.value];
+  const tolerance = float32Tolerance(k.reduction);
+  const comparison = compare({ shape: expected.shape, data: Float64Array.from(y) }, expected, tolerance);
+  return {
+    kernel: k.name,
+    template: k.template,
+    nodes: k.nodes,
+    backend: backend ?? 'unknown',
+    reduction: k.reduction,
+    tolerance,
+    comparison,
+    maxRelError: relError(comparison),
+    ...(ms !== undefined ? { ms } : {}),
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const now = (): number => globalThis.performance.now();
+
+/**
+ * checkKernels through `runKernelAsync`, for every mode (webgpu included), awaiting `onKernel`
+ * after each kernel; with `kernelTimingRuns` each kernel is also timed.
+ */
+async function checkKernelsAsync(
+  program: ProgramData,
+  params: ReadonlyMap<string, Float32Array>,
+  ref: Readonly<Record<string, Tensor>>,
+  mode: AnyMode,
+  opts: VerifyOptions,
+): Promise<KernelVerdict[]> {
+  const kernels: KernelVerdict[] = [];
+  const perKernel = new Runtime(program, params, { mode });
+  const runs = opts.kernelTimingRuns ?? 0;
+  try {
+    const partials = new Map<string, Float32Array>();
+    for (let i = 0; i < program.kernels.length; i++) {
+      const k = program.kernels[i];
+      const values = new Map<string, Float32Array>();
+      for (const a of k.args) values.set(a.ref, partials.get(a.ref) ?? f32(ref[a.ref]));
+      const y = await perKernel.runKernelAsync(i, values);
+      const times: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const t0 = now();
+        await perKernel.runKernelAsync(i, values);
+        times.push(now() - t0);
+      }
+      // Each kernel runs once here: let its memory go now (a browser limits live wasm memories).
+      perKernel.releaseKernel(i);
+      if (k.partial) {
+        partials.set(k.value, y);
+        continue;
+      }
+      const v = kernelVerdict(
+        k,
+        y,
+        ref,
+        perKernel.backends.get(k.name),
+        runs > 0 ? median(times) : undefined,
+      );
+      kernels.push(v);
+      await opts.onKernel?.(i + 1, program.kernels.length, v);
+    }
   } finally {
     perKernel.destroy();
   }
@@ -139,7 +216,7 @@ function checkKernels(
 
 /** The graph outputs of a whole run (`ys`, by output reference) against the reference. */
 function outputVerdicts(
-  compiled: Compiled,
+  compiled: { readonly program: ProgramData },
   ref: Readonly<Record<string, Tensor>>,
   ys: Readonly<Record<string, Float32Array>>,
 ): OutputVerdict[] {
@@ -157,7 +234,7 @@ function outputVerdicts(
 const hostInputs = (inputs: Readonly<Record<string, Tensor>>): Record<string, Float32Array> =>
   Object.fromEntries(Object.entries(inputs).map(([k, t]) => [k, f32(t)]));
 
-const verdict = (mode: Mode, kernels: KernelVerdict[], outputs: OutputVerdict[]): VerifyResult => ({
+const verdict = (mode: AnyMode, kernels: KernelVerdict[], outputs: OutputVerdict[]): VerifyResult => ({
   mode,
   kernels,
   outputs,
@@ -170,7 +247,7 @@ export function verifyCompiled(
   compiled: Compiled,
   weights: Weights,
   inputs: Readonly<Record<string, Tensor>>,
-  mode: Mode,
+  mode: AnyMode,
   opts: VerifyOptions = {},
 ): VerifyResult {
   const ref = referenceValues(graph, compiled, weights, inputs);
@@ -196,18 +273,33 @@ export async function verifyCompiledAsync(
   compiled: Compiled,
   weights: Weights,
   inputs: Readonly<Record<string, Tensor>>,
-  mode: Mode,
+  mode: AnyMode,
   opts: VerifyOptions & { readonly async?: boolean } = {},
 ): Promise<VerifyResult> {
   const ref = referenceValues(graph, compiled, weights, inputs);
-  const kernels = checkKernels(compiled, ref, mode, opts);
+  return verifyProgramAsync(compiled.program, float32Params(compiled.params), ref, mode, opts);
+}
+
+/**
+ * verifyCompiledAsync on a program and its float32 tensors (as a compiled directory or a server
+ * hands them over), given the reference values (`referenceValues`; computed once, shared by every
+ * mode): every kernel alone through `runKernelAsync` (so webgpu too), then the whole plan through
+ * `runAsync` on a second runtime (device values where the first took host arrays: gpu.js's webgl2
+ * kernels must keep one argument kind, toolchain notes §5).
+ */
+export async function verifyProgramAsync(
+  program: ProgramData,
+  params: ReadonlyMap<string, Float32Array>,
+  ref: Readonly<Record<string, Tensor>>,
+  mode: AnyMode,
+  opts: VerifyOptions & { readonly async?: boolean } = {},
+): Promise<VerifyResult> {
+  const kernels = await checkKernelsAsync(program, params, ref, mode, opts);
   if (opts.kernelsOnly) return verdict(mode, kernels, []);
-  const rt = new Runtime(compiled.program, float32Params(compiled.params), {
-    mode,
-    ...(opts.async ? { async: true } : {}),
-  });
+  const rt = new Runtime(program, params, { mode, ...(opts.async ? { async: true } : {}) });
   try {
-    return verdict(mode, kernels, outputVerdicts(compiled, ref, await rt.runAsync(hostInputs(inputs))));
+    const inputs = Object.fromEntries(program.inputs.map((i) => [i.name, f32(ref[i.name])]));
+    return verdict(mode, kernels, outputVerdicts({ program }, ref, await rt.runAsync(inputs)));
   } finally {
     rt.destroy();
   }
@@ -217,7 +309,7 @@ export async function verifyCompiledAsync(
 export function runCompiled(
   compiled: Compiled,
   inputs: Readonly<Record<string, Tensor>>,
-  mode: Mode,
+  mode: AnyMode,
 ): Record<string, Tensor> {
   const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode });
   try {

@@ -17,9 +17,9 @@
  * signed and unsigned integers of 1 to 8 bytes and bool, little- or big-endian, C or Fortran order,
  * into float64 values in C order, with the dtype and layout they came in.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { CoordattnError } from '@coordattn/ir';
 import { numel, shapeText, type Tensor } from './tensor.js';
+import { nodeFs } from './node-modules.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -328,7 +328,7 @@ export function encodeNpy(t: Tensor): Uint8Array {
 
 function readBytes(file: string): Uint8Array {
   try {
-    return readFileSync(file);
+    return nodeFs('reading .npy files').readFileSync(file);
   } catch (e) {
     throw ioError(file, `cannot read: ${(e as Error).message}`);
   }
@@ -347,7 +347,7 @@ export function readNpyArray(file: string): NpyArray {
 /** Writes a tensor as a float32 .npy file (values rounded to float32). */
 export function writeNpy(file: string, t: Tensor): void {
   try {
-    writeFileSync(file, encodeNpy(t));
+    nodeFs('writing .npy files').writeFileSync(file, encodeNpy(t));
   } catch (e) {
     throw ioError(file, `cannot write: ${(e as Error).message}`);
   }

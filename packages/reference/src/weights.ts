@@ -18,10 +18,9 @@
  * shape matches: missing or unexpected tensors → E_IO listing them; a wrong shape → E_SHAPE with
  * the tensor name and both shapes; shard sizes that disagree with the manifest → E_IO.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
 import { z } from 'zod';
 import { CoordattnError, type Graph } from '@coordattn/ir';
+import { nodeFs, nodePath } from './node-modules.js';
 import { numel, sameShape, shapeText, type Tensor } from './tensor.js';
 
 /** Weight tensors by parameter id. */
@@ -204,7 +203,7 @@ export function parseManifest(json: unknown, file = '<manifest>'): WeightsManife
   const seen = new Set<string>();
   for (const g of r.data.weightsManifest) {
     for (const p of g.paths) {
-      if (isAbsolute(p) || normalize(p).split(/[\\/]/).includes('..')) {
+      if (leavesFolder(p)) {
         throw ioError(file, `shard path '${p}' leaves the manifest's folder`, 'a relative path inside it');
       }
     }
@@ -274,9 +273,24 @@ export function formatManifest(m: WeightsManifest): string {
   );
 }
 
+/**
+ * Whether a shard path is absolute (POSIX, `\\`, `C:`) or climbs out of the manifest's folder
+ * with `..` (any `..` segment after normalising, as before: pure string logic, no node:path).
+ */
+function leavesFolder(p: string): boolean {
+  if (/^[\\/]/.test(p) || /^[A-Za-z]:/.test(p)) return true;
+  const kept: string[] = [];
+  for (const seg of p.split(/[\\/]/)) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..' && kept.length > 0 && kept[kept.length - 1] !== '..') kept.pop();
+    else kept.push(seg);
+  }
+  return kept.includes('..');
+}
+
 function readBytes(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return nodeFs('reading weights').readFileSync(path);
   } catch (e) {
     throw ioError(path, `cannot read: ${(e as Error).message}`);
   }
@@ -293,6 +307,7 @@ export function loadWeights(manifestPath: string, opts: { graph?: Graph } = {}):
       path: manifestPath,
     });
   }
+  const { dirname, join } = nodePath('loadWeights');
   const dir = dirname(manifestPath);
   return decodeWeights(json, (p) => readBytes(join(dir, p)), { ...opts, file: manifestPath });
 }
@@ -307,6 +322,8 @@ export function saveWeights(
   opts: Omit<EncodeOptions, 'binName'> = {},
 ): WeightsManifest {
   if (!manifestPath.endsWith('.json')) throw ioError(manifestPath, 'a weights manifest must end in .json');
+  const { basename, dirname, join } = nodePath('saveWeights');
+  const { writeFileSync } = nodeFs('saveWeights');
   const binName = basename(manifestPath).replace(/\.json$/, '.bin');
   const { manifest, bin } = encodeWeights(weights, { ...opts, binName });
   try {

@@ -8,11 +8,14 @@
  * there and without an import). Failures are CoordattnErrors with codes: E_BACKEND (mode
  * unavailable, fallback), E_EVAL (inputs, weights), E_IO (reading weights), E_KERNEL.
  *
- * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl`), precision
- *   'single', output size and constants from the descriptor. Loop bounds in the sources are
- *   literals or constants, never arguments (gpu.js caps argument-bounded loops at 1000 silently).
- * - On GL modes every kernel writes a pipeline texture that the next kernels read on the device;
- *   only the graph outputs are read back.
+ * - Builds one gpu.js kernel per descriptor for a mode (`cpu`, `webasm`, `headlessgl` in Node and
+ *   browsers; `webgl2`, `webgpu` in browsers), precision 'single', output size and constants from
+ *   the descriptor. Loop bounds in the sources are literals or constants, never arguments (gpu.js
+ *   caps argument-bounded loops at 1000 silently).
+ * - On device modes (headlessgl, webgl2, webgpu) every kernel writes a pipeline texture (a storage
+ *   buffer on webgpu) that the next kernels read on the device; only the graph outputs are read
+ *   back. webgpu kernels are asynchronous in gpu.js: that mode runs with `runAsync` and
+ *   `runKernelAsync` only.
  * - gpu.js falls back to another backend silently; after the first call every kernel's real
  *   backend (`kernel.kernel.constructor.name`) is checked against the mode and a mismatch throws
  *   (unless `allowFallback`), so a run never reports one backend while using another.
@@ -115,18 +118,30 @@ export interface ProgramData {
   readonly passes: readonly string[];
 }
 
+/** The modes that run in Node (and, but headlessgl, in browsers). */
 export const MODES = ['cpu', 'webasm', 'headlessgl'] as const;
 export type Mode = (typeof MODES)[number];
+/** gpu.js's GPU backends of browsers (the kernel runner page of @coordattn/web). */
+export const BROWSER_MODES = ['webgl2', 'webgpu'] as const;
+export type BrowserMode = (typeof BROWSER_MODES)[number];
+/** Every mode the runtime takes. */
+export type AnyMode = Mode | BrowserMode;
+const ALL_MODES: readonly AnyMode[] = [...MODES, ...BROWSER_MODES];
 
 /** The gpu.js kernel class each mode must run on. */
-export const EXPECTED_BACKEND: Readonly<Record<Mode, string>> = {
+export const EXPECTED_BACKEND: Readonly<Record<AnyMode, string>> = {
   cpu: 'CPUKernel',
   webasm: 'WebAssemblyKernel',
   headlessgl: 'HeadlessGLKernel',
+  webgl2: 'WebGL2Kernel',
+  webgpu: 'WebGPUKernel',
 };
 
+/** Modes whose kernels hand device values (textures, storage buffers) to the next kernels. */
+const DEVICE_MODES: readonly AnyMode[] = ['headlessgl', 'webgl2', 'webgpu'];
+
 export interface RuntimeOptions {
-  readonly mode: Mode;
+  readonly mode: AnyMode;
   /** webasm only: gpu.js asyncMode (worker threads); `run` must then be awaited via `runAsync`. */
   readonly async?: boolean;
   /** Accept a kernel that gpu.js ran on another backend than the mode's (it is still reported). */
@@ -177,6 +192,31 @@ export function readBack(v: unknown, shape: readonly number[]): Float32Array {
   return out;
 }
 
+/**
+ * Whether a browser mode can be tried here (webgl2: a WebGL2 context; webgpu: `navigator.gpu` —
+ * whether an adapter exists is known only at the first run, which then fails with gpu.js's reason).
+ */
+export function browserModeAvailable(mode: BrowserMode): { ok: boolean; reason?: string } {
+  if (mode === 'webgl2') {
+    return GPU.isWebGL2Supported
+      ? { ok: true }
+      : { ok: false, reason: 'WebGL2 is not available here (no canvas or no WebGL2 context)' };
+  }
+  return GPU.isWebGPUSupported
+    ? { ok: true }
+    : { ok: false, reason: 'WebGPU is not available here (no navigator.gpu; needs a secure context)' };
+}
+
+/** A kernel result that may be a promise (webgpu), or a read-back value that may be one. */
+async function settle(v: unknown): Promise<unknown> {
+  return await v;
+}
+
+/** readBack for device values whose `toArray()` is a promise (webgpu storage buffers). */
+export async function readBackAsync(v: unknown, shape: readonly number[]): Promise<Float32Array> {
+  return readBack(hasToArray(v) ? await settle(v.toArray()) : v, shape);
+}
+
 /** Whether a GL context can be created here (headlessgl needs the `gl` package and an X display). */
 export function headlessGLAvailable(): { ok: boolean; reason?: string } {
   if (!GPU.isHeadlessGLSupported) {
@@ -195,6 +235,7 @@ export class Runtime {
   private readonly constArrays = new Map<string, Float32Array>();
   private checked = false;
   private destroyed = false;
+  private readonly released = new Set<number>();
   /** webasm: the whole plan as one gpu.js pipeline (one wasm memory, one copy in and out); built on first use. */
   private pipeline: IPipelineRunShortcut | undefined;
   /** The gpu.js kernel class that really ran each kernel (after the first run). */
@@ -208,8 +249,15 @@ export class Runtime {
     readonly options: RuntimeOptions,
   ) {
     const { mode } = options;
-    if (!(MODES as readonly string[]).includes(mode)) {
-      throw new CoordattnError('E_BACKEND', `unknown mode '${mode}' (expected one of ${MODES.join(', ')})`);
+    if (!(ALL_MODES as readonly string[]).includes(mode)) {
+      throw new CoordattnError(
+        'E_BACKEND',
+        `unknown mode '${mode}' (expected one of ${ALL_MODES.join(', ')})`,
+      );
+    }
+    if (mode === 'webgl2' || mode === 'webgpu') {
+      const b = browserModeAvailable(mode);
+      if (!b.ok) throw new CoordattnError('E_BACKEND', `mode ${mode} is unavailable: ${b.reason}`);
     }
     if (mode === 'headlessgl') {
       const gl = headlessGLAvailable();
@@ -232,7 +280,7 @@ export class Runtime {
       }
     }
     this.gpu = new GPU({ mode });
-    const gl = mode === 'headlessgl';
+    const gl = DEVICE_MODES.includes(mode);
     this.kernels = program.kernels.map((k) => {
       const fn = options.functions?.[k.name];
       const settings: IGPUKernelSettings = {
@@ -292,6 +340,26 @@ export class Runtime {
     this.program.kernels.forEach((_, i) => this.recordBackend(i));
   }
 
+  /** webgpu kernels return promises: the synchronous entry points refuse that mode. */
+  private syncOnly(method: string, instead: string): void {
+    if (this.options.mode === 'webgpu') {
+      throw new CoordattnError(
+        'E_EVAL',
+        `mode webgpu is asynchronous: use ${instead}() instead of ${method}()`,
+      );
+    }
+  }
+
+  private async collectAsync(values: Map<string, DeviceValue>): Promise<Record<string, Float32Array>> {
+    const out: Record<string, Float32Array> = {};
+    for (const o of this.program.outputs) {
+      const v = values.get(o.value);
+      if (v instanceof Input) out[o.ref] = Float32Array.from(v.value as unknown as Float32Array);
+      else out[o.ref] = await readBackAsync(v, o.shape);
+    }
+    return out;
+  }
+
   private collect(values: Map<string, DeviceValue>): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {};
     for (const o of this.program.outputs) {
@@ -305,6 +373,7 @@ export class Runtime {
   /** Runs the plan once; returns the graph outputs (flat, row-major) by IR reference. */
   run(inputs: Readonly<Record<string, Float32Array>>): Record<string, Float32Array> {
     if (this.options.async) throw new CoordattnError('E_EVAL', 'an async runtime runs with runAsync()');
+    this.syncOnly('run', 'runAsync');
     const values = this.prepareInputs(inputs);
     this.program.kernels.forEach((k, i) => {
       values.set(k.value, this.hostValue(k, this.kernels[i](...(this.args(k, values) as never[]))));
@@ -368,10 +437,11 @@ export class Runtime {
     }
     for (let i = 0; i < this.program.kernels.length; i++) {
       const k = this.program.kernels[i];
-      values.set(k.value, this.hostValue(k, await this.kernels[i](...(this.args(k, values) as never[]))));
+      const out = await settle(this.kernels[i](...(this.args(k, values) as never[])));
+      values.set(k.value, this.hostValue(k, out));
     }
     this.checkBackends();
-    return this.collect(values);
+    return this.collectAsync(values);
   }
 
   /** How the last runAsync executed on webasm: gpu.js's executor kind and why it fell back, if it did. */
@@ -385,7 +455,29 @@ export class Runtime {
    * back: for per-kernel verification against the reference on exactly the reference's inputs.
    */
   runKernel(index: number, values: ReadonlyMap<string, Float32Array>): Float32Array {
+    this.syncOnly('runKernel', 'runKernelAsync');
+    const { k, args } = this.kernelArgs(index, values);
+    const out = this.kernels[index](...(args as never[]));
+    this.recordBackend(index);
+    return readBack(out, k.shape);
+  }
+
+  /** runKernel as a promise: every mode, webgpu included (its runs and read-backs are asynchronous). */
+  async runKernelAsync(index: number, values: ReadonlyMap<string, Float32Array>): Promise<Float32Array> {
+    const { k, args } = this.kernelArgs(index, values);
+    const out = await settle(this.kernels[index](...(args as never[])));
+    this.recordBackend(index);
+    return readBackAsync(out, k.shape);
+  }
+
+  private kernelArgs(
+    index: number,
+    values: ReadonlyMap<string, Float32Array>,
+  ): { k: KernelDesc; args: Input[] } {
     if (this.destroyed) throw new CoordattnError('E_EVAL', 'runtime was destroyed');
+    if (this.released.has(index)) {
+      throw new CoordattnError('E_EVAL', `kernel ${this.program.kernels[index].name} was released`);
+    }
     const k = this.program.kernels[index];
     const args = k.args.map((a) => {
       const data = values.get(a.ref);
@@ -397,9 +489,20 @@ export class Runtime {
       }
       return makeInput(data, a.dims);
     });
-    const out = this.kernels[index](...(args as never[]));
-    this.recordBackend(index);
-    return readBack(out, k.shape);
+    return { k, args };
+  }
+
+  /**
+   * Releases kernel `index` (its gpu.js kernel, textures, wasm memory) before the runtime is
+   * destroyed: per-kernel verification runs each kernel once and lets it go, so a browser does not
+   * hold one wasm memory or shader per kernel of the model at the same time. The kernel cannot run
+   * again on this runtime.
+   */
+  releaseKernel(index: number): void {
+    const k = this.kernels[index] as IKernelRunShortcut | undefined;
+    if (k === undefined || this.released.has(index)) return;
+    this.released.add(index);
+    k.destroy(true);
   }
 
   /** Releases every kernel, texture and the GL context. Idempotent. */
@@ -407,7 +510,9 @@ export class Runtime {
     if (this.destroyed) return;
     this.destroyed = true;
     void this.pipeline?.destroy();
-    for (const k of this.kernels) k.destroy(true);
+    this.kernels.forEach((k, i) => {
+      if (!this.released.has(i)) k.destroy(true);
+    });
     void this.gpu.destroy();
   }
 }
