@@ -95,6 +95,8 @@ const fmt = (x: number | undefined, digits = 2): string =>
   x === undefined || !Number.isFinite(x) ? '–' : x.toExponential(digits);
 const fmtMs = (x: number | undefined): string =>
   x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+/** Two significant digits however small (0.0046×, not 0.0×) or large. */
+const fmtRatio = (x: number): string => (x >= 10 ? x.toFixed(0) : x.toPrecision(2));
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
 function median(xs: readonly number[]): number {
@@ -586,7 +588,7 @@ async function runModel(m: Model, npy?: Tensor): Promise<void> {
       ] as const) {
         const peer = peerMs.get(p);
         if (ms !== undefined && peer !== undefined) {
-          setCell(row, cls, `${(ms / peer).toFixed(1)}×`);
+          setCell(row, cls, `${fmtRatio(ms / peer)}×`);
           row.dataset[cls === 'vs-wasm' ? 'vsOrtWasm' : 'vsOrtWebgpu'] = String(ms / peer);
         }
       }
