@@ -122,6 +122,30 @@ describe.skipIf(!built)('npm pack → npm install in an empty folder', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('the installed packages compile a model, verify it against the float64 reference, and the emitted module runs with plain node', () => {
+    const bin = join(app, 'node_modules/.bin/coordattn');
+    const model = ['mobilenetv2', '--attention', 'ca', '--resolution', '32', '--seed', '1'];
+    // Every kernel and the output against the reference interpreter, all from the tarballs.
+    const verify = spawnSync(bin, ['verify', ...model, '--modes', 'cpu', '--format', 'json'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    expect(verify.status, verify.stderr).toBe(0);
+    // The compiled directory is a plain ES module: no loader, no workspace, only gpu.js.
+    const compile = spawnSync(bin, ['compile', ...model, '--out', 'out'], { cwd: app, encoding: 'utf8' });
+    expect(compile.status, compile.stderr).toBe(0);
+    writeFileSync(
+      join(app, 'drive.mjs'),
+      `const { load } = await import('./out/model.js');
+       const m = await load({ mode: 'cpu' });
+       const y = Object.values(await m.runAsync({ input: new Float32Array(3 * 32 * 32).fill(0.5) }))[0];
+       console.log(JSON.stringify({ length: y.length, finite: Array.from(y).every(Number.isFinite) }));`,
+    );
+    const r = spawnSync(process.execPath, ['drive.mjs'], { cwd: app, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ length: 1000, finite: true });
+  }, 120_000);
+
   it('a library script imports @coordattn/ir and @coordattn/cost with plain node', () => {
     const script = `
       import { buildBackbone } from '@coordattn/ir';
