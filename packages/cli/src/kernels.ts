@@ -203,6 +203,26 @@ export async function compileCommand(model: string, flags: Flags, io: Io): Promi
   for (const f of files) io.out(`${f}\n`);
 }
 
+/**
+ * The absolute path when `target` is a directory (a model written by `compile --out`, for run and
+ * serve), after checking that no model or weights flag was given with it; undefined otherwise.
+ */
+export function compiledDirectory(target: string, flags: Flags, io: Io): string | undefined {
+  const dir = resolve(io.cwd, target);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return undefined;
+  const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
+  if (given.length > 0 || flags.weights !== undefined || flags.seed !== undefined) {
+    throw new CoordattnError(
+      'E_OPTION',
+      'a compiled directory has its model and weights; drop the model flags',
+      {
+        path: target,
+      },
+    );
+  }
+  return dir;
+}
+
 /** A compiled model directory (from `compile`), or a model to compile now (run). */
 async function programOf(
   target: string,
@@ -210,18 +230,8 @@ async function programOf(
   io: Io,
   input: { readonly file: string; readonly shape: readonly number[] },
 ): Promise<{ program: ProgramData; params: Map<string, Float32Array>; compiledDir: boolean }> {
-  const dir = resolve(io.cwd, target);
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
-    const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
-    if (given.length > 0 || flags.weights !== undefined || flags.seed !== undefined) {
-      throw new CoordattnError(
-        'E_OPTION',
-        'a compiled directory has its model and weights; drop the model flags',
-        {
-          path: target,
-        },
-      );
-    }
+  const dir = compiledDirectory(target, flags, io);
+  if (dir !== undefined) {
     let program: ProgramData;
     try {
       program = JSON.parse(readFileSync(resolve(dir, 'program.json'), 'utf8')) as ProgramData;

@@ -8,8 +8,7 @@
  * serves until SIGINT (Ctrl-C).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { CoordattnError } from '@coordattn/ir';
 import {
   compiledDirEntries,
@@ -22,7 +21,7 @@ import {
   type ServedEntry,
 } from '@coordattn/web/serve';
 import type { Io } from './io.js';
-import { seedOf, weightsOf } from './kernels.js';
+import { compiledDirectory, seedOf, weightsOf } from './kernels.js';
 import { loadModel } from './model.js';
 import { MODEL_FLAG_NAMES, modelFlags, positiveInt, str, type Flags } from './options.js';
 
@@ -70,19 +69,9 @@ export async function startServe(target: string, flags: Flags, io: Io): Promise<
       path: runnerBundle(),
     });
   }
-  const dir = resolve(io.cwd, target);
+  const dir = compiledDirectory(target, flags, io);
   let model: Map<string, ServedEntry>;
-  if (existsSync(dir) && statSync(dir).isDirectory()) {
-    const given = MODEL_FLAG_NAMES.filter((k) => flags[k] !== undefined);
-    if (given.length > 0 || flags.weights !== undefined || flags.seed !== undefined) {
-      throw new CoordattnError(
-        'E_OPTION',
-        'a compiled directory has its model and weights; drop the model flags',
-        {
-          path: target,
-        },
-      );
-    }
+  if (dir !== undefined) {
     model = compiledDirEntries(dir, target);
     io.err(
       `coordattn serve: ${target} is a compiled directory (no graph): the page runs its kernels and compares the backends with cpu; no reference, no onnxruntime-web\n`,
