@@ -2,6 +2,9 @@
  * `coordattn serve`: help, flags, and the server it starts (the page itself is tested in
  * packages/web/src/runner/runner.browser.test.ts).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Io } from './io.js';
 import { startServe } from './serve.js';
@@ -18,6 +21,17 @@ describe('coordattn serve', () => {
     expect(r.code).toBe(0);
     for (const s of ['--port', '--open', 'webgl2', 'onnxruntime-web', 'data-state', '127.0.0.1']) {
       expect(r.out).toContain(s);
+    }
+  });
+
+  test('a compiled directory with model flags is a user error (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coordattn-serve-'));
+    try {
+      const r = await run(['serve', dir, '--attention', 'ca']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/compiled directory has its model and weights; drop the model flags/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
