@@ -5,25 +5,31 @@
  * (the condition resolves the workspace packages to their TypeScript sources, so no build is needed).
  *
  * docs/spec.schema.json      the spec format (packages/ir/src/spec/schema.ts)
+ * docs/report.schema.json    `report --format json`, sweeps too (packages/cost/src/report.ts)
+ * docs/bench.schema.json     `bench --format json`          (packages/cli/src/bench.ts)
  * docs/verify.schema.json    `verify --format json` (packages/cli/src/verify-schema.ts)
  * docs/compare.schema.json   `compare --format json`        (packages/cli/src/schemas.ts)
  * docs/formulas.schema.json  `report --symbolic --format json` with free symbols (same file)
  * docs/program.schema.json   `compile`'s program.json       (same file)
  * docs/weights.schema.json   the weights manifest           (same file, from @coordattn/reference)
  *
- * docs/report.schema.json and docs/bench.schema.json are written by their packages' tests
- * (packages/cost/src/report.test.ts, packages/cli/src/bench.test.ts), which fail on a stale file
- * as packages/ir/src/spec/schema.test.ts and packages/cli/src/schemas.test.ts do for these.
+ * The packages' tests also fail on a stale file (packages/ir/src/spec/schema.test.ts,
+ * packages/cost/src/report.test.ts, packages/cli/src/{bench,schemas}.test.ts); this script is the
+ * one writer of them all.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
+import { benchJsonSchema } from '../packages/cli/src/bench.js';
 import { cliJsonSchemas } from '../packages/cli/src/schemas.js';
 import { verifyJsonSchema } from '../packages/cli/src/verify-schema.js';
+import { reportJsonSchema } from '../packages/cost/src/report.js';
 import { specJsonSchema } from '../packages/ir/src/spec/schema.js';
 
 const schemas: Record<string, Record<string, unknown>> = {
   'spec.schema.json': specJsonSchema(),
+  'report.schema.json': reportJsonSchema(),
+  'bench.schema.json': benchJsonSchema(),
   'verify.schema.json': verifyJsonSchema(),
   ...cliJsonSchemas(),
 };

@@ -113,17 +113,9 @@ describe('coordattn bench --format json', () => {
     }
   });
 
-  it('docs/bench.schema.json is the schema generated from BenchResultSchema', async () => {
+  it('docs/bench.schema.json is the schema generated from BenchResultSchema', () => {
     const generated = benchJsonSchema();
-    if (process.env.COORDATTN_WRITE_SCHEMA === '1') {
-      // regenerate: COORDATTN_WRITE_SCHEMA=1 npx vitest run src/bench.test.ts -t generated (in packages/cli)
-      const { format, resolveConfig } = await import('prettier');
-      const options = (await resolveConfig(SCHEMA_FILE)) ?? {};
-      writeFileSync(
-        SCHEMA_FILE,
-        await format(JSON.stringify(generated, null, 2), { ...options, parser: 'json' }),
-      );
-    }
+    // On failure, regenerate: npx tsx --conditions=@coordattn/source tools/gen-schemas.ts (from the repository root)
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(generated);
   });
 

@@ -240,8 +240,7 @@ export function benchJsonSchema(): Record<string, unknown> {
       'What `coordattn bench --format json` prints: compile, first-call and forward-pass times of the ' +
       'compiled kernels per mode beside onnxruntime on the same model and input, their ratios, and ' +
       'each output’s error against onnxruntime and the float64 reference. Generated from ' +
-      'BenchResultSchema in packages/cli/src/bench.ts (regenerate: COORDATTN_WRITE_SCHEMA=1 npx vitest ' +
-      'run src/bench.test.ts -t generated, in packages/cli); do not edit.',
+      'BenchResultSchema in packages/cli/src/bench.ts by tools/gen-schemas.ts; do not edit.',
   };
 }
 

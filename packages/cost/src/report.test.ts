@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Dim, GraphBuilder, attention, type AttentionKind, type Graph } from '@coordattn/ir';
@@ -95,17 +95,9 @@ describe('report', () => {
     expect(() => buildReport(sym, {})).toThrow(/E_EVAL: .*needs a value for/);
   });
 
-  it('docs/report.schema.json is the schema generated from zod', async () => {
+  it('docs/report.schema.json is the schema generated from zod', () => {
     const generated = reportJsonSchema();
-    if (process.env.COORDATTN_WRITE_SCHEMA === '1') {
-      // regenerate: COORDATTN_WRITE_SCHEMA=1 npx vitest run src/report.test.ts (in packages/cost)
-      const { format, resolveConfig } = await import('prettier');
-      const options = (await resolveConfig(SCHEMA_FILE)) ?? {};
-      writeFileSync(
-        SCHEMA_FILE,
-        await format(JSON.stringify(generated, null, 2), { ...options, parser: 'json' }),
-      );
-    }
+    // On failure, regenerate: npx tsx --conditions=@coordattn/source tools/gen-schemas.ts (from the repository root)
     expect(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(generated);
   });
 
