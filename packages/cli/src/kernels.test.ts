@@ -19,20 +19,9 @@ import {
   uniformTensor,
   writeNpy,
 } from '@coordattn/reference';
-import { run } from './test-io.js';
+import { run, SMALL_MODEL as MODEL } from './test-io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'coordattn-cli-kernels-'));
-const MODEL = [
-  'mobilenetv2',
-  '--attention',
-  'ca',
-  '--resolution',
-  '32',
-  '--width',
-  '0.35',
-  '--classes',
-  '10',
-];
 const graph = buildBackbone('mobilenetv2', {
   attention: { kind: 'ca' },
   height: 32,

@@ -11,21 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { WeightsManifestSchema } from '@coordattn/reference';
 import { cliJsonSchemas, CompareJsonSchema, FormulasJsonSchema, ProgramJsonSchema } from './schemas.js';
-import { run } from './test-io.js';
+import { run, SMALL_MODEL as MODEL } from './test-io.js';
 import { verifyJsonSchema, VerifyJsonSchema } from './verify-schema.js';
 
 const docs = (name: string): string => fileURLToPath(new URL(`../../../docs/${name}`, import.meta.url));
-const MODEL = [
-  'mobilenetv2',
-  '--attention',
-  'ca',
-  '--resolution',
-  '32',
-  '--width',
-  '0.35',
-  '--classes',
-  '10',
-];
 
 async function cli(args: string[]): Promise<string> {
   const r = await run(args);

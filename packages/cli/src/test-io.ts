@@ -2,6 +2,19 @@ import { validateReport, type Report } from '@coordattn/cost';
 import { main } from './main.js';
 import type { Io } from './commands.js';
 
+/** The small model the kernel tests compile (MobileNetV2 + CA, 32², width 0.35, 10 classes). */
+export const SMALL_MODEL: readonly string[] = [
+  'mobilenetv2',
+  '--attention',
+  'ca',
+  '--resolution',
+  '32',
+  '--width',
+  '0.35',
+  '--classes',
+  '10',
+];
+
 /** Runs the CLI in-process with captured output. */
 export async function run(
   args: string[],
