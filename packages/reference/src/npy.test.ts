@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isCoordattnError, type CoordattnError } from '@coordattn/ir';
+import { fcParams } from '@coordattn/ir/testing';
 import { decodeNpy, decodeNpyArray, encodeNpy, readNpy, readNpyArray, writeNpy } from './npy.js';
 import { tensor } from './tensor.js';
 
@@ -196,5 +199,46 @@ describe('.npy of any numeric dtype (decodeNpyArray)', () => {
     writeFileSync(join(dir, 'i8.npy'), bytes(DTYPES.cases.find((c) => c.name === 'int8')!.npy));
     expect(readNpyArray(join(dir, 'i8.npy')).dtype).toBe('int8');
     expect(() => readNpyArray(join(dir, 'none.npy'))).toThrow(/E_IO at .*none\.npy: cannot read/);
+  });
+});
+
+describe('hostile .npy bytes (fuzz)', () => {
+  // Every committed file — numpy's own, of every dtype, both byte orders and orders — truncated and
+  // with bytes overwritten: the reader returns a consistent array or throws E_IO, nothing else.
+  const SAMPLES = [...Object.values(NUMPY).map(bytes), ...DTYPES.cases.map((c) => bytes(c.npy))];
+
+  function outcome(b: Uint8Array): string {
+    try {
+      const a = decodeNpyArray(b, 'fuzz.npy');
+      const n = a.shape.reduce((x, y) => x * y, 1);
+      expect(a.data.length).toBe(n);
+      expect(a.float32.length).toBe(n);
+      return 'ok';
+    } catch (e) {
+      expect(isCoordattnError(e), String(e)).toBe(true);
+      expect((e as CoordattnError).code).toBe('E_IO');
+      return 'E_IO';
+    }
+  }
+
+  it('truncated at every length', () => {
+    for (const s of SAMPLES) {
+      for (let len = 0; len < s.length; len++) expect(outcome(s.subarray(0, len))).toBe('E_IO');
+    }
+  });
+
+  it('bytes overwritten anywhere, header and data', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: SAMPLES.length - 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (k, edits) => {
+          const b = SAMPLES[k].slice();
+          for (const [at, v] of edits) b[at % b.length] = v;
+          outcome(b);
+        },
+      ),
+      fcParams(300),
+    );
   });
 });
