@@ -3,6 +3,8 @@
  * the generated wasm has i32 index locals and v128.load; a local that receives a float stays f32;
  * and patched ≡ unpatched (bit for bit on webasm, close to cpu) on the kernel forms our templates
  * use, over random small shapes (x-sizes not multiples of 4, reads near and past the bounds).
+ * `Math.floor(A / B)` with A ≥ 0 and B one integer k ≥ 1 (the batch split n, c of z) is i32
+ * division with no float → int conversion left; other floors stay gpu.js's float floor.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -13,6 +15,7 @@ import { fcRuns } from '@coordattn/ir/testing';
 import { assertProperty } from '../test-util.js';
 import {
   applyGpujsPatch,
+  countFloatToInt,
   countV128Loads,
   GPUJS_PATCH_FINGERPRINT,
   GPUJS_PATCH_FINGERPRINT_BROWSER,
@@ -22,6 +25,8 @@ import {
   removeGpujsPatch,
   sha256Hex,
   wasmBodies,
+  wasmInstructions,
+  type WasmInstruction,
 } from './gpujs-patch.js';
 import { gpujsPatchStatus as runtimeStatus } from './runtime.js';
 
@@ -113,77 +118,6 @@ function data(n: number, seed: number): Float32Array {
   });
 }
 
-/** One decoded wasm instruction: its opcode (0xfd00 + n for SIMD `0xfd n`) and memarg offset. */
-interface Instruction {
-  readonly op: number;
-  readonly offset?: number;
-}
-
-/**
- * Decodes a function body's code (after its locals) into instructions, for the opcodes gpu.js
- * emits; throws on any other, so a test never silently misreads an immediate as an opcode.
- */
-function instructions(code: Uint8Array): Instruction[] {
-  let at = 0;
-  const uleb = (): number => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const b = code[at++];
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((b & 0x80) === 0) return result;
-    }
-  };
-  const sleb = (): void => {
-    while ((code[at++] & 0x80) !== 0);
-  };
-  const out: Instruction[] = [];
-  while (at < code.length) {
-    const op = code[at++];
-    if (op === 0x02 || op === 0x03 || op === 0x04)
-      at++; // block type (one byte)
-    else if (op === 0x0c || op === 0x0d || op === 0x10 || (op >= 0x20 && op <= 0x24)) uleb();
-    else if (op >= 0x28 && op <= 0x3e) {
-      uleb();
-      out.push({ op, offset: uleb() });
-      continue;
-    } else if (op === 0x41 || op === 0x42) sleb();
-    else if (op === 0x43) at += 4;
-    else if (op === 0x44) at += 8;
-    else if (op === 0xfc) uleb();
-    else if (op === 0xfd) {
-      const n = uleb();
-      if (n <= 11 || n === 92 || n === 93) {
-        uleb();
-        out.push({ op: 0xfd00 + n, offset: uleb() });
-        continue;
-      }
-      if (n === 12 || n === 13) at += 16;
-      else if (n >= 21 && n <= 34) at++;
-      else if (n >= 84 && n <= 91) {
-        uleb();
-        uleb();
-        at++;
-      }
-      out.push({ op: 0xfd00 + n });
-      continue;
-    } else if (!(
-      op <= 0x01 ||
-      op === 0x05 ||
-      op === 0x0b ||
-      op === 0x0f ||
-      op === 0x1a ||
-      op === 0x1b ||
-      (op >= 0x45 && op <= 0xc4)
-    )) {
-      throw new Error(`unexpected opcode 0x${op.toString(16)} at ${at - 1}`);
-    }
-    out.push({ op });
-  }
-  return out;
-}
-
 const F32_LOAD = 0x2a;
 const V128_LOAD = 0xfd00;
 const I32X4_EXTRACT_LANE = 0xfd00 + 27;
@@ -268,14 +202,15 @@ describe.skipIf(DISABLED)('gpu.js code generator patch', () => {
         args: [data(channels * HW, 1)],
       };
     };
-    const code = (c: KernelCase): { scalar: Instruction[]; simd: Instruction[] } => {
+    const code = (c: KernelCase): { scalar: WasmInstruction[]; simd: WasmInstruction[] } => {
       const { kernel } = build('webasm', c);
       const bodies = wasmBodies(kernelWasmBytes(kernel)!);
       kernel.destroy(true);
       // bodies: kernel, run, kernel_simd, run_simd
-      return { scalar: instructions(bodies[0].code), simd: instructions(bodies[2].code) };
+      return { scalar: wasmInstructions(bodies[0].code), simd: wasmInstructions(bodies[2].code) };
     };
-    const count = (is: readonly Instruction[], op: number): number => is.filter((i) => i.op === op).length;
+    const count = (is: readonly WasmInstruction[], op: number): number =>
+      is.filter((i) => i.op === op).length;
 
     // the read of the brief: x0[this.thread.x + 3136]
     const one = code({
@@ -521,6 +456,250 @@ describe.skipIf(DISABLED)('gpu.js code generator patch', () => {
       fcRuns(300),
       { file: FILE, test: 'patched ≡ unpatched' },
     );
+  });
+});
+
+/** The element values i at index i (exact in f32): a kernel's output names the indices it read. */
+const iota = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => i);
+
+/** `const n = Math.floor(z / OC); const c = z - n * OC;`: source.ts outputCoords at batch > 1. */
+const PREAMBLE = `  const x = this.thread.x;
+  const y = this.thread.y;
+  const z = this.thread.z;
+  const n = Math.floor(z / this.constants.OC);
+  const c = z - n * this.constants.OC;`;
+
+/**
+ * The batch split and a grouped conv's first channel (`cb`, contraction.ts) over an output
+ * [W, H, N·C]; it returns the indices it read (x0 and w hold their indices): a read at n, c (SIMD:
+ * contiguous), one at cb mirrored in x (a gather), a constant at cb and n, and one at floor(x / 2)
+ * (a division that varies over the SIMD lanes).
+ */
+function batchSplit(W: number, H: number, N: number, C: number, OG: number): KernelCase {
+  const HW = W * H;
+  return {
+    src: `function f(x0) {
+${PREAMBLE}
+  const cb = Math.floor(c / ${OG}) * ${OG};
+  return [
+    x0[(n * ${C} + c) * ${HW} + y * ${W} + x],
+    x0[(n * this.constants.OC + cb) * ${HW} + y * ${W} + ${W - 1} - x],
+    this.constants.w[cb * ${N} + n],
+    x0[(n * ${C} + c) * ${HW} + y * ${W} + Math.floor(x / 2)],
+  ];
+}`,
+    output: [W, H, N * C],
+    constants: { OC: C, w: Array.from(iota(N * C)) },
+    args: [iota(N * C * HW)],
+  };
+}
+
+/** batchSplit's output computed in JavaScript. */
+function batchSplitWant(W: number, H: number, N: number, C: number, OG: number): number[] {
+  const out: number[] = [];
+  for (let z = 0; z < N * C; z++) {
+    const n = Math.floor(z / C);
+    const c = z - n * C;
+    const cb = Math.floor(c / OG) * OG;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const row = y * W;
+        out.push(
+          (n * C + c) * W * H + row + x,
+          (n * C + cb) * W * H + row + W - 1 - x,
+          cb * N + n,
+          (n * C + c) * W * H + row + Math.floor(x / 2),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/** Float → int conversions in a webasm kernel's wasm, per body (kernel, run, kernel_simd, run_simd), and its locals. */
+function wasmOf(c: KernelCase): { conversions: number[]; locals: Record<string, number>[]; divs: number[] } {
+  const { kernel } = build('webasm', c);
+  const bodies = wasmBodies(kernelWasmBytes(kernel)!);
+  kernel.destroy(true);
+  return {
+    conversions: bodies.map((b) => countFloatToInt(b.code)),
+    locals: bodies.map((b) => ({ ...b.locals })),
+    divs: bodies.map((b) => wasmInstructions(b.code).filter((i) => i.op === I32_DIV_S).length),
+  };
+}
+
+const I32_DIV_S = 0x6d;
+
+describe.skipIf(DISABLED)('gpu.js code generator patch: Math.floor(A / B) as integer', () => {
+  it('batch split n, c and a grouped channel cb: patched ≡ unpatched ≡ JavaScript, W % 4 = 0 and ≠ 0', () => {
+    const check = (W: number, H: number, N: number, C: number, OG: number): void => {
+      const what = `${W}×${H}, N=${N} C=${C} OG=${OG}`;
+      const { unpatched, patched, cpu } = threeWays(batchSplit(W, H, N, C, OG));
+      const want = batchSplitWant(W, H, N, C, OG);
+      expect(patched, what).toEqual(want);
+      expect(cpu, what).toEqual(want);
+      expect(bitIdentical(patched, unpatched), what).toBe(true);
+    };
+    check(6, 3, 2, 5, 2);
+    check(8, 2, 3, 4, 3);
+    // i32.div_s for n, cb and floor(x / 2) in the scalar function; in the SIMD one n and cb are
+    // uniform (one each) and floor(x / 2) divides lane by lane (four)
+    expect(wasmOf(batchSplit(6, 3, 2, 5, 2))).toMatchObject({
+      conversions: [0, 0, 0, 0],
+      divs: [3, 0, 6, 0],
+    });
+    assertProperty(
+      fc.property(
+        fc.record({
+          W: fc.integer({ min: 1, max: 13 }),
+          H: fc.integer({ min: 1, max: 4 }),
+          N: fc.integer({ min: 1, max: 3 }),
+          C: fc.integer({ min: 1, max: 6 }),
+          OG: fc.integer({ min: 1, max: 4 }),
+        }),
+        ({ W, H, N, C, OG }) => check(W, H, N, C, OG),
+      ),
+      fcRuns(60),
+      { file: FILE, test: 'batch split n, c' },
+    );
+  });
+
+  it('emits the batch split as i32 (no f32 local, no float → int conversion); unpatched converts', () => {
+    for (const W of [6, 8]) {
+      const [H, N, C] = [3, 2, 5];
+      const HW = W * H;
+      const c: KernelCase = {
+        src: `function f(x0) {
+${PREAMBLE}
+  const cb = Math.floor(c / 2) * 2;
+  return x0[(n * ${C} + c) * ${HW} + y * ${W} + x] + x0[(n * ${C} + cb) * ${HW} + y * ${W} + x] * 2;
+}`,
+        output: [W, H, N * C],
+        constants: { OC: C },
+        args: [data(N * C * HW, 5)],
+      };
+      removeGpujsPatch();
+      const before = wasmOf(c);
+      applyGpujsPatch();
+      const after = wasmOf(c);
+      // bodies: kernel, run, kernel_simd, run_simd. Unpatched: x, y, z, n, c, cb are f32 and both
+      // reads' indices are truncated from f32, in the scalar and the SIMD function.
+      expect(before.locals[0].f32, `W=${W}`).toBeGreaterThanOrEqual(6);
+      expect(before.conversions[0], `W=${W}`).toBeGreaterThanOrEqual(2);
+      expect(before.conversions[2], `W=${W}`).toBeGreaterThanOrEqual(2);
+      // patched: every local i32 (the sum is never stored), floor as i32.div_s, no conversion
+      for (const f of [0, 2]) {
+        expect(after.locals[f].f32 ?? 0, `W=${W} body ${f}`).toBe(0);
+        expect(after.divs[f], `W=${W} body ${f}`).toBe(2);
+      }
+      expect(after.conversions, `W=${W}`).toEqual([0, 0, 0, 0]);
+      const { unpatched, patched } = threeWays(c);
+      expect(bitIdentical(patched, unpatched)).toBe(true);
+    }
+  });
+
+  it('keeps gpu.js float floor where the dividend may be negative (exact floor, not truncation)', () => {
+    const W = 13;
+    const c: KernelCase = {
+      src: `function f(x0) {
+  const h = Math.floor((this.thread.x - 3) / 2);
+  return [x0[h + 3], x0[Math.floor((this.thread.x - 3) / 2) + 2], h, Math.floor((0 - this.thread.x) / 3)];
+}`,
+      output: [W],
+      args: [iota(W)],
+    };
+    const want = Array.from({ length: W }, (_, x) => {
+      const h = Math.floor((x - 3) / 2);
+      return [h + 3, h + 2, h, Math.floor((0 - x) / 3)];
+    }).flat();
+    const { unpatched, patched, cpu } = threeWays(c);
+    expect(patched).toEqual(want);
+    expect(cpu).toEqual(want);
+    expect(bitIdentical(patched, unpatched)).toBe(true);
+    // h stays f32, its reads convert
+    const after = wasmOf(c);
+    expect(after.locals[0].f32 ?? 0).toBeGreaterThanOrEqual(1);
+    expect(after.conversions[0]).toBeGreaterThan(0);
+    expect(after.divs[0]).toBe(0);
+  });
+
+  it('re-analyses a dynamicOutput kernel for its new output size (a dividend that can turn negative)', () => {
+    // output 6: x - 6 + 8 ∈ [2, 7], h an i32 local; output 12: x - 12 + 8 ∈ [-4, 7], h float
+    const src = `function f(x0) {
+  const h = Math.floor((this.thread.x - this.output.x + 8) / 2);
+  return x0[h + 4];
+}`;
+    const want = (W: number): number[] =>
+      Array.from({ length: W }, (_, x) => Math.floor((x - W + 8) / 2) + 4);
+    const run = (): number[][] => {
+      const kernel = gpus.webasm.createKernel(src, {
+        output: [6],
+        dynamicOutput: true,
+        precision: 'single',
+      } as never);
+      const first = flat(kernel(iota(16) as never));
+      kernel.setOutput([12]);
+      const second = flat(kernel(iota(16) as never));
+      kernel.destroy(true);
+      return [first, second];
+    };
+    removeGpujsPatch();
+    const unpatched = run();
+    applyGpujsPatch();
+    const patched = run();
+    expect(patched).toEqual([want(6), want(12)]);
+    expect(unpatched).toEqual(patched);
+  });
+
+  it('keeps divisors that are not one known positive integer correct (varying, float, 0, negative)', () => {
+    const W = 11;
+    const H = 3;
+    // divs: i32.div_s per body (kernel, run, kernel_simd, run_simd)
+    const cases: { src: string; want: (x: number, y: number) => number[]; divs: number[] }[] = [
+      {
+        // divisors: a uniform non-constant, a float constant, 0, a negative literal. (Not
+        // `x0[Math.floor(x / D)]`: gpu.js, patched or not, indexes that as if D were 3.)
+        src: `function f(x0) {
+  const q = Math.floor(this.thread.x / (this.thread.y + 1));
+  return [x0[q], Math.floor(this.thread.x / this.constants.D), Math.floor(this.thread.x / this.constants.Z) > 100 ? 1 : 0, Math.floor(this.thread.x / -2)];
+}`,
+        want: (x, y) => [Math.floor(x / (y + 1)), Math.floor(x / 2.5), x > 0 ? 1 : 0, Math.floor(x / -2)],
+        divs: [0, 0, 0, 0],
+      },
+      {
+        // a divisor that varies over the SIMD lanes syntactically but is always 3 (integer: per-lane
+        // division), and one that really varies (float)
+        src: `function f(x0) {
+  return [x0[Math.floor(this.thread.x / (this.thread.x * 0 + 3))], x0[Math.floor(24 / (this.thread.x + 1))], Math.floor((this.thread.x + this.thread.y) / this.constants.OC), 0];
+}`,
+        want: (x, y) => [Math.floor(x / 3), Math.floor(24 / (x + 1)), Math.floor((x + y) / 4), 0],
+        divs: [1, 0, 4, 0],
+      },
+      {
+        // that divisor as a local declared under a lane mask: its masked-off lanes hold 0, so the
+        // SIMD function divides by the proven 3, not by the local's lanes
+        src: `function f(x0) {
+  let v = 0;
+  if (this.thread.x > 1) {
+    const d = this.thread.x * 0 + 3;
+    v = x0[Math.floor(this.thread.x / d) + this.thread.y];
+  }
+  return [v, 0, 0, 0];
+}`,
+        want: (x, y) => [x > 1 ? Math.floor(x / 3) + y : 0, 0, 0, 0],
+        divs: [1, 0, 4, 0],
+      },
+    ];
+    for (const { src, want, divs } of cases) {
+      const c: KernelCase = { src, output: [W, H], constants: { D: 2.5, Z: 0, OC: 4 }, args: [iota(32)] };
+      const expected: number[] = [];
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) expected.push(...want(x, y));
+      const { unpatched, patched, cpu } = threeWays(c);
+      expect(patched, src).toEqual(expected);
+      expect(cpu, src).toEqual(expected);
+      expect(bitIdentical(patched, unpatched), src).toBe(true);
+      expect(wasmOf(c).divs, src).toEqual(divs);
+    }
   });
 });
 

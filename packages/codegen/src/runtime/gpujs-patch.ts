@@ -12,9 +12,10 @@
  *    a check over the function's AST proves that it only ever holds integers: its initialiser and
  *    every assignment to it (`=`, `+=`, `-=`, `*=`, `++`, `--`) are integer expressions (integer
  *    literals, thread ids, output sizes, integer-valued constants, integer locals and Integer kernel
- *    arguments combined with `+ - *` and unary `-`). A local that ever receives anything else stays
- *    f32. Index expressions and comparisons whose operands are all integer expressions are emitted
- *    in i32 (i32x4 in the SIMD function) instead of f32 math.
+ *    arguments combined with `+ - *` and unary `-`, and `Math.floor(A / B)` where an interval
+ *    analysis proves A ≥ 0 and B one integer k ≥ 1: i32.div_s). A local that ever receives anything
+ *    else stays f32. Index expressions and comparisons whose operands are all integer expressions
+ *    are emitted in i32 (i32x4 in the SIMD function) instead of f32 math.
  * 2. Vector loads. In the SIMD function (4 neighbouring thread.x lanes) a read of an array argument
  *    or constant array whose flat index is `u + this.thread.x` (u the same integer in every lane,
  *    also through `const` locals such as `const ix = x - 1 + q`) is one `v128.load` instead of 4
@@ -128,6 +129,7 @@ interface Emitter extends Record<I32Compare | V32Compare, () => Emitter> {
   i32Add(): Emitter;
   i32Sub(): Emitter;
   i32Mul(): Emitter;
+  i32DivS(): Emitter;
   i32Shl(): Emitter;
   i32LeU(): Emitter;
   f32Load(offset: number, align?: number): Emitter;
@@ -140,6 +142,7 @@ interface Emitter extends Record<I32Compare | V32Compare, () => Emitter> {
   i32x4MaxS(): Emitter;
   i32x4MinS(): Emitter;
   i32x4ExtractLane(lane: number): Emitter;
+  i32x4ReplaceLane(lane: number): Emitter;
   f32x4Splat(): Emitter;
   f32x4ReplaceLane(lane: number): Emitter;
   else_(): Emitter;
@@ -344,7 +347,8 @@ interface ForNode extends AstNode {
   readonly update: AstNode | null;
 }
 
-const analyses = new WeakMap<object, Analysis>();
+/** Per function AST: its analysis, for the output size it was made for (intervals read it). */
+const analyses = new WeakMap<object, { readonly output: string; readonly analysis: Analysis }>();
 
 function integerConstant(fn: FunctionNode, name: string): boolean {
   const v = fn.constants?.[name];
@@ -352,16 +356,19 @@ function integerConstant(fn: FunctionNode, name: string): boolean {
 }
 
 /**
- * The integer analysis of a function, cached by its AST: a greatest fixpoint over the declared
+ * The integer analysis of a function, cached by its AST and output size (a kernel with
+ * dynamicOutput re-emits the same function for a new size): a greatest fixpoint over the declared
  * names (a candidate stays integer while its initialisers and assignments are integer expressions
  * given the current candidates). Sound because every value a remaining local ever receives is
- * computed with + - * from integers. Names passed to user functions are left to gpu.js (their type
+ * computed with + - * from integers, or is Math.floor(A / k) with A ≥ 0 and k ≥ 1 proven by the
+ * interval analysis. Names passed to user functions are left to gpu.js (their type
  * feeds the helper's argument type inference), and so are arguments and names redeclared as them.
  */
 function analyse(fn: FunctionNode): Analysis {
   const ast = fn.getJsAST();
+  const output = fn.output ? Array.from(fn.output).join(',') : '';
   const cached = analyses.get(ast);
-  if (cached) return cached;
+  if (cached?.output === output) return cached.analysis;
   const inits = new Map<string, AstNode[]>();
   const kinds = new Map<string, Set<string>>();
   const assignments = new Map<string, { op: string; right: AstNode | null }[]>();
@@ -418,6 +425,38 @@ function analyse(fn: FunctionNode): Analysis {
   });
 
   const ints = new Set<string>([...inits.keys()].filter((n) => !excluded.has(n)));
+  const singleAssignment = new Set(
+    [...inits.keys()].filter(
+      (n) => !assignments.has(n) && !excluded.has(n) && [...(kinds.get(n) ?? [])].every((k) => k !== 'var'),
+    ),
+  );
+  // counters of every name here; those that do not stay integer are dropped after the fixpoint
+  const counters = new Map<string, { init: AstNode; bound: AstNode; inclusive: boolean; test: AstNode }>();
+  for (const f of fors) {
+    const decl = f.init?.type === 'VariableDeclaration' ? (f.init as DeclarationNode) : undefined;
+    const name = decl?.declarations.length === 1 ? identifierName(decl.declarations[0].id) : undefined;
+    const init = decl?.declarations[0]?.init;
+    if (name === undefined || !init || decl?.kind === 'var') continue;
+    if ((inits.get(name) ?? []).length !== 1) continue;
+    const test = f.test?.type === 'BinaryExpression' ? (f.test as BinaryNode) : undefined;
+    if (!test || (test.operator !== '<' && test.operator !== '<=') || identifierName(test.left) !== name)
+      continue;
+    const update = f.update;
+    const own = assignments.get(name) ?? [];
+    const increments =
+      update !== null &&
+      own.length === 1 &&
+      ((update.type === 'UpdateExpression' &&
+        (update as UnaryNode).operator === '++' &&
+        identifierName((update as UnaryNode).argument) === name) ||
+        (update.type === 'AssignmentExpression' &&
+          (update as BinaryNode).operator === '+=' &&
+          identifierName((update as BinaryNode).left) === name &&
+          (update as BinaryNode).right.type === 'Literal' &&
+          typeof ((update as BinaryNode).right as LiteralNode).value === 'number' &&
+          (((update as BinaryNode).right as LiteralNode).value as number) > 0));
+    if (increments) counters.set(name, { init, bound: test.right, inclusive: test.operator === '<=', test });
+  }
   const isInt = (node: AstNode): boolean => {
     switch (node.type) {
       case 'Literal': {
@@ -447,10 +486,14 @@ function analyse(fn: FunctionNode): Analysis {
         const u = node as UnaryNode;
         return (u.operator === '-' || u.operator === '+') && isInt(u.argument);
       }
+      case 'CallExpression':
+        return floorDivision(fn, result, node) !== undefined;
       default:
         return false;
     }
   };
+  // isInt reads intervals (Math.floor(A / B)), which read the candidates, inits and counters
+  const result: Analysis = { ints, isInt, singleAssignment, inits, counters };
   for (let changed = true; changed;) {
     changed = false;
     for (const name of [...ints]) {
@@ -465,39 +508,8 @@ function analyse(fn: FunctionNode): Analysis {
       }
     }
   }
-  const singleAssignment = new Set(
-    [...inits.keys()].filter(
-      (n) => !assignments.has(n) && !excluded.has(n) && [...(kinds.get(n) ?? [])].every((k) => k !== 'var'),
-    ),
-  );
-  const counters = new Map<string, { init: AstNode; bound: AstNode; inclusive: boolean; test: AstNode }>();
-  for (const f of fors) {
-    const decl = f.init?.type === 'VariableDeclaration' ? (f.init as DeclarationNode) : undefined;
-    const name = decl?.declarations.length === 1 ? identifierName(decl.declarations[0].id) : undefined;
-    const init = decl?.declarations[0]?.init;
-    if (name === undefined || !init || !ints.has(name) || decl?.kind === 'var') continue;
-    if ((inits.get(name) ?? []).length !== 1) continue;
-    const test = f.test?.type === 'BinaryExpression' ? (f.test as BinaryNode) : undefined;
-    if (!test || (test.operator !== '<' && test.operator !== '<=') || identifierName(test.left) !== name)
-      continue;
-    const update = f.update;
-    const own = assignments.get(name) ?? [];
-    const increments =
-      update !== null &&
-      own.length === 1 &&
-      ((update.type === 'UpdateExpression' &&
-        (update as UnaryNode).operator === '++' &&
-        identifierName((update as UnaryNode).argument) === name) ||
-        (update.type === 'AssignmentExpression' &&
-          (update as BinaryNode).operator === '+=' &&
-          identifierName((update as BinaryNode).left) === name &&
-          (update as BinaryNode).right.type === 'Literal' &&
-          typeof ((update as BinaryNode).right as LiteralNode).value === 'number' &&
-          (((update as BinaryNode).right as LiteralNode).value as number) > 0));
-    if (increments) counters.set(name, { init, bound: test.right, inclusive: test.operator === '<=', test });
-  }
-  const result: Analysis = { ints, isInt, singleAssignment, inits, counters };
-  analyses.set(ast, result);
+  for (const name of [...counters.keys()]) if (!ints.has(name)) counters.delete(name);
+  analyses.set(ast, { output, analysis: result });
   return result;
 }
 
@@ -505,7 +517,7 @@ function analyse(fn: FunctionNode): Analysis {
 
 /** Per SIMD walk (keyed by its emitter): names declared under a lane mask (their lanes may be stale). */
 const maskedDeclarations = new WeakMap<object, Set<string>>();
-/** Per function AST: names whose value is `u + this.thread.x` lane-wise (u uniform, integer). */
+/** Per analysis (function AST and output size): names whose value is `u + this.thread.x` lane-wise (u uniform, integer). */
 const laneAffineNames = new WeakMap<object, ReadonlySet<string>>();
 
 function varying(fn: FunctionNode, node: AstNode): boolean {
@@ -541,8 +553,7 @@ function laneAffineExpr(fn: FunctionNode, a: Analysis, node: AstNode, names: Rea
 
 /** Least fixpoint: a single-assignment integer local whose every initialiser is lane-affine. */
 function laneAffine(fn: FunctionNode, a: Analysis): ReadonlySet<string> {
-  const ast = fn.getJsAST();
-  const cached = laneAffineNames.get(ast);
+  const cached = laneAffineNames.get(a);
   if (cached) return cached;
   const names = new Set<string>();
   for (let changed = true; changed;) {
@@ -555,8 +566,137 @@ function laneAffine(fn: FunctionNode, a: Analysis): ReadonlySet<string> {
       }
     }
   }
-  laneAffineNames.set(ast, names);
+  laneAffineNames.set(a, names);
   return names;
+}
+
+/** `Math.floor(A / B)` → [A, B] (syntax only). */
+function floorDivParts(node: AstNode): [AstNode, AstNode] | undefined {
+  if (node.type !== 'CallExpression') return undefined;
+  const c = node as CallNode;
+  const callee = c.callee.type === 'MemberExpression' ? (c.callee as MemberNode) : undefined;
+  if (
+    !callee ||
+    callee.computed ||
+    identifierName(callee.object) !== 'Math' ||
+    identifierName(callee.property) !== 'floor' ||
+    c.arguments.length !== 1 ||
+    c.arguments[0].type !== 'BinaryExpression'
+  ) {
+    return undefined;
+  }
+  const q = c.arguments[0] as BinaryNode;
+  return q.operator === '/' ? [q.left, q.right] : undefined;
+}
+
+interface FloorDivision {
+  readonly dividend: AstNode;
+  readonly divisor: AstNode;
+  /** The divisor's value (the same in every lane and cell), ≥ 1. */
+  readonly k: number;
+  /** The dividend's range, inside [0, I32_LIMIT]. */
+  readonly range: [number, number];
+}
+
+/**
+ * `Math.floor(A / B)` as an integer expression: A and B integer expressions with B's interval one value
+ * k ≥ 1 and A's inside [0, I32_LIMIT]. Then floor(A / k) is i32.div_s (truncation = floor for A ≥ 0),
+ * exactly. Root kernel only (thread-id intervals need its output). Undefined otherwise (gpu.js's f32
+ * path: A may be negative, B may be 0 or vary).
+ */
+function floorDivision(
+  fn: FunctionNode,
+  a: Analysis,
+  node: AstNode,
+  seen: Set<string> = new Set(),
+): FloorDivision | undefined {
+  const parts = floorDivParts(node);
+  if (!parts || !fn.isRootKernel || !fn.output) return undefined;
+  // (an expression with an interval is an integer expression: no isInt here, so that every
+  // recursion through a local's initialiser goes through interval's `seen`)
+  const [dividend, divisor] = parts;
+  const rb = interval(fn, a, divisor, seen);
+  if (!rb || rb[0] !== rb[1] || rb[0] < 1) return undefined;
+  const range = interval(fn, a, dividend, seen);
+  if (!range || range[0] < 0) return undefined;
+  return { dividend, divisor, k: rb[0], range };
+}
+
+/**
+ * A key of an integer expression whose value (per lane) is the same wherever it is read in one
+ * invocation: literals, thread ids, output sizes, integer constants and integer locals declared
+ * once and never assigned, with + - * and unary - +. Undefined for anything else.
+ */
+function valueKey(fn: FunctionNode, a: Analysis, node: AstNode): string | undefined {
+  switch (node.type) {
+    case 'Literal': {
+      const v = (node as LiteralNode).value;
+      return typeof v === 'number' && Number.isInteger(v) ? String(v) : undefined;
+    }
+    case 'MemberExpression': {
+      const tm = thisMember(node);
+      if (!tm) return undefined;
+      if ((tm[0] === 'thread' || tm[0] === 'output') && (tm[1] === 'x' || tm[1] === 'y' || tm[1] === 'z')) {
+        return `${tm[0]}.${tm[1]}`;
+      }
+      return tm[0] === 'constants' && integerConstant(fn, tm[1]) ? String(fn.constants?.[tm[1]]) : undefined;
+    }
+    case 'Identifier': {
+      const name = (node as IdentifierNode).name;
+      return invariantName(fn, a, name) ? `$${name}` : undefined;
+    }
+    case 'BinaryExpression': {
+      const b = node as BinaryNode;
+      if (b.operator !== '+' && b.operator !== '-' && b.operator !== '*') return undefined;
+      const l = valueKey(fn, a, b.left);
+      const r = l === undefined ? undefined : valueKey(fn, a, b.right);
+      return r === undefined ? undefined : `(${l}${b.operator}${r})`;
+    }
+    case 'UnaryExpression': {
+      const u = node as UnaryNode;
+      const k = u.operator === '-' || u.operator === '+' ? valueKey(fn, a, u.argument) : undefined;
+      return k === undefined ? undefined : `(${u.operator}${k})`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The range [0, k-1] of `A - q * k` (or `A - k * q`) where q is `Math.floor(A / k)` (inline, or an
+ * integer local declared once, never assigned, with that initialiser) and A ≥ 0: A mod k, as in
+ * `const n = Math.floor(z / OC); const c = z - n * OC;`. Both A's must be the same value (valueKey).
+ */
+function remainderRange(
+  fn: FunctionNode,
+  a: Analysis,
+  node: BinaryNode,
+  seen: Set<string>,
+): [number, number] | undefined {
+  if (node.operator !== '-' || node.right.type !== 'BinaryExpression') return undefined;
+  const m = node.right as BinaryNode;
+  if (m.operator !== '*') return undefined;
+  const quotient = (q: AstNode): AstNode | undefined => {
+    const name = identifierName(q);
+    if (name === undefined) return q;
+    const inits = a.inits.get(name);
+    return invariantName(fn, a, name) && inits?.length === 1 ? inits[0] : undefined;
+  };
+  const left = valueKey(fn, a, node.left);
+  if (left === undefined) return undefined;
+  for (const [q, f] of [
+    [m.left, m.right],
+    [m.right, m.left],
+  ]) {
+    const init = quotient(q);
+    const name = identifierName(q);
+    if (init === undefined || (name !== undefined && seen.has(name))) continue;
+    const d = floorDivision(fn, a, init, name === undefined ? seen : new Set(seen).add(name));
+    const rf = d ? interval(fn, a, f, seen) : undefined;
+    if (d && rf && rf[0] === d.k && rf[1] === d.k && valueKey(fn, a, d.dividend) === left)
+      return [0, d.k - 1];
+  }
+  return undefined;
 }
 
 /**
@@ -602,7 +742,12 @@ function interval(
       const r = interval(fn, a, b.right, seen);
       if (!l || !r) return undefined;
       if (b.operator === '+') return ok(l[0] + r[0], l[1] + r[1]);
-      if (b.operator === '-') return ok(l[0] - r[1], l[1] - r[0]);
+      if (b.operator === '-') {
+        const mod = remainderRange(fn, a, b, seen);
+        return mod
+          ? ok(Math.max(mod[0], l[0] - r[1]), Math.min(mod[1], l[1] - r[0]))
+          : ok(l[0] - r[1], l[1] - r[0]);
+      }
       if (b.operator !== '*') return undefined;
       const p = [l[0] * r[0], l[0] * r[1], l[1] * r[0], l[1] * r[1]];
       return ok(Math.min(...p), Math.max(...p));
@@ -628,6 +773,10 @@ function interval(
         hi = Math.max(hi, r[1]);
       }
       return ok(lo, hi);
+    }
+    case 'CallExpression': {
+      const d = floorDivision(fn, a, node, seen);
+      return d ? ok(Math.floor(d.range[0] / d.k), Math.floor(d.range[1] / d.k)) : undefined;
     }
     default:
       return undefined;
@@ -657,7 +806,7 @@ function invariantName(fn: FunctionNode, a: Analysis, name: string): boolean {
  * A structural key for an integer expression whose value is the same wherever it is evaluated in
  * one invocation of the function: literals, integer constants, output sizes, thread.y/z, thread.x
  * (in the scalar function; in the SIMD function only as lane 0's value, `lane0`), and invariant
- * uniform locals, combined with + - * and unary -. Undefined for anything else, and for
+ * uniform locals, combined with + - *, unary - and Math.floor(A / B). Undefined for anything else, and for
  * expressions without a thread id or local (those are folded constants already, nearly).
  */
 function cacheKey(fn: FunctionNode, a: Analysis, node: AstNode, lane0: boolean): string | undefined {
@@ -702,6 +851,13 @@ function cacheKey(fn: FunctionNode, a: Analysis, node: AstNode, lane0: boolean):
         const k = u.operator === '-' || u.operator === '+' ? key(u.argument) : undefined;
         return k === undefined ? undefined : `(${u.operator}${k})`;
       }
+      case 'CallExpression': {
+        // Math.floor(A / B), emitted only where it is an integer expression (floorDivision)
+        const d = floorDivParts(n);
+        const l = d ? key(d[0]) : undefined;
+        const r = d && l !== undefined ? key(d[1]) : undefined;
+        return r === undefined ? undefined : `(${l}//${r})`;
+      }
       default:
         return undefined;
     }
@@ -719,7 +875,8 @@ function cacheKey(fn: FunctionNode, a: Analysis, node: AstNode, lane0: boolean):
  */
 function emitInt(fn: FunctionNode, node: AstNode, lane0 = false): void {
   const em = fn.em;
-  const compound = node.type === 'BinaryExpression' || node.type === 'UnaryExpression';
+  const compound =
+    node.type === 'BinaryExpression' || node.type === 'UnaryExpression' || node.type === 'CallExpression';
   const key = compound ? cacheKey(fn, analyse(fn), node, lane0) : undefined;
   const cache = key === undefined ? undefined : invariantCache.get(em);
   const hit = key === undefined ? undefined : cache?.get(key);
@@ -753,6 +910,16 @@ function emitIntUncached(fn: FunctionNode, node: AstNode, lane0: boolean): void 
       if (u.operator === '-') em.i32Const(0);
       emitInt(fn, u.argument, lane0);
       if (u.operator === '-') em.i32Sub();
+      return;
+    }
+    case 'CallExpression': {
+      // Math.floor(A / B) with A ≥ 0 and B = k ≥ 1 proven (floorDivision): truncating division is
+      // floor. Per lane, so it commutes with taking lane 0 too.
+      const d = floorDivParts(node);
+      if (!d) break;
+      emitInt(fn, d[0], lane0);
+      emitInt(fn, d[1], lane0);
+      em.i32DivS();
       return;
     }
     case 'MemberExpression': {
@@ -945,6 +1112,38 @@ function vEmitInt(fn: FunctionNode, node: AstNode): void {
       if (u.operator === '-') em.v128ConstI32x4(0, 0, 0, 0);
       vEmitInt(fn, u.argument);
       if (u.operator === '-') em.i32x4Sub();
+      return;
+    }
+    case 'CallExpression': {
+      // Math.floor(A / B) (floorDivision): wasm has no i32x4 division, so lane by lane
+      const d = floorDivParts(node);
+      if (!d) break;
+      const dividend = em.addLocal('v128');
+      vEmitInt(fn, d[0]);
+      em.localSet(dividend);
+      // A varying divisor is the proven k in every live lane, but a lane masked off when a local
+      // in it was declared holds a stale value (0: a trap): divide by k itself.
+      const k = varying(fn, d[1]) ? floorDivision(fn, analyse(fn), node)?.k : undefined;
+      let divisor: (lane: number) => void;
+      if (k !== undefined) {
+        divisor = () => em.i32Const(k);
+      } else if (!varying(fn, d[1])) {
+        const local = em.addLocal('i32');
+        emitInt(fn, d[1]);
+        em.localSet(local);
+        divisor = () => em.localGet(local);
+      } else {
+        const local = em.addLocal('v128');
+        vEmitInt(fn, d[1]);
+        em.localSet(local);
+        divisor = (lane) => em.localGet(local).i32x4ExtractLane(lane);
+      }
+      em.localGet(dividend);
+      for (let lane = 0; lane < 4; lane++) {
+        em.localGet(dividend).i32x4ExtractLane(lane);
+        divisor(lane);
+        em.i32DivS().i32x4ReplaceLane(lane);
+      }
       return;
     }
   }
@@ -1274,6 +1473,105 @@ export function countV128Loads(code: Uint8Array): number {
     if (code[i] === 0xfd && code[i + 1] === 0x00 && code[i + 2] === 0x02) n++;
   }
   return n;
+}
+
+/**
+ * One decoded wasm instruction: its opcode (`0xfc00 + n` / `0xfd00 + n` for the prefixed `0xfc n` /
+ * `0xfd n`) and, for a load or store, its memarg offset.
+ */
+export interface WasmInstruction {
+  readonly op: number;
+  readonly offset?: number;
+}
+
+/**
+ * Decodes a function body's code (after its locals, as wasmBodies gives it) into instructions, for
+ * the opcodes gpu.js emits; throws on any other, so that an immediate is never misread as an opcode.
+ */
+export function wasmInstructions(code: Uint8Array): WasmInstruction[] {
+  let at = 0;
+  const uleb = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const b = code[at++];
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if ((b & 0x80) === 0) return result;
+    }
+  };
+  const out: WasmInstruction[] = [];
+  while (at < code.length) {
+    const op = code[at++];
+    if (op === 0x02 || op === 0x03 || op === 0x04) {
+      at++; // block type (one byte)
+    } else if (op === 0x0c || op === 0x0d || op === 0x10 || (op >= 0x20 && op <= 0x24)) {
+      uleb();
+    } else if (op === 0x0e) {
+      for (let n = uleb(); n >= 0; n--) uleb(); // br_table: the labels and the default
+    } else if (op === 0x11) {
+      uleb();
+      uleb();
+    } else if (op >= 0x28 && op <= 0x3e) {
+      uleb();
+      out.push({ op, offset: uleb() });
+      continue;
+    } else if (op === 0x3f || op === 0x40) {
+      at++;
+    } else if (op === 0x41 || op === 0x42) {
+      while ((code[at++] & 0x80) !== 0);
+    } else if (op === 0x43) {
+      at += 4;
+    } else if (op === 0x44) {
+      at += 8;
+    } else if (op === 0xfc) {
+      const n = uleb();
+      if (n > 7 && n !== 10 && n !== 11) throw new Error(`unexpected opcode 0xfc ${n} at ${at}`);
+      at += n === 10 ? 2 : n === 11 ? 1 : 0; // memory.copy, memory.fill
+      out.push({ op: 0xfc00 + n });
+      continue;
+    } else if (op === 0xfd) {
+      const n = uleb();
+      if (n <= 11 || n === 92 || n === 93) {
+        uleb();
+        out.push({ op: 0xfd00 + n, offset: uleb() });
+        continue;
+      }
+      if (n === 12 || n === 13) at += 16;
+      else if (n >= 21 && n <= 34) at++;
+      else if (n >= 84 && n <= 91) {
+        uleb();
+        uleb();
+        at++;
+      }
+      out.push({ op: 0xfd00 + n });
+      continue;
+    } else if (!(
+      op <= 0x01 ||
+      op === 0x05 ||
+      op === 0x0b ||
+      op === 0x0f ||
+      op === 0x1a ||
+      op === 0x1b ||
+      (op >= 0x45 && op <= 0xc4)
+    )) {
+      throw new Error(`unexpected opcode 0x${op.toString(16)} at ${at - 1}`);
+    }
+    out.push({ op });
+  }
+  return out;
+}
+
+/**
+ * The float → int conversions: `i32.trunc_f32_s|u` (0xa8, 0xa9), `i32.trunc_sat_f32_s|u` (0xfc 0,
+ * 0xfc 1) and `i32x4.trunc_sat_f32x4_s|u` (0xfd 248, 0xfd 249), the instructions a float index
+ * goes through.
+ */
+const FLOAT_TO_INT = new Set([0xa8, 0xa9, 0xfc00, 0xfc01, 0xfd00 + 248, 0xfd00 + 249]);
+
+/** How many float → int conversions (FLOAT_TO_INT) a function body's code holds (decoded, not scanned). */
+export function countFloatToInt(code: Uint8Array): number {
+  return wasmInstructions(code).filter((i) => FLOAT_TO_INT.has(i.op)).length;
 }
 
 /** The wasm bytes gpu.js built for a webasm kernel (after its first call). */
