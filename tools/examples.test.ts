@@ -138,7 +138,9 @@ describe.runIf(runnable)(`docs/examples on the ${fromSource ? 'sources' : 'built
   it('compile.mjs: kernels with every pass, CA pools fused, a program.json of version 2', () => {
     const out = runExample('compile.mjs');
     expect(printed(out, 'kernels')).toBeGreaterThan(0);
-    expect(out).toContain('passes: eliminate-identity, fold-bn, fuse-reductions, fuse-epilogue, fuse-gate');
+    expect(out).toContain(
+      'passes: eliminate-identity, fold-bn, fuse-reductions, fuse-epilogue, fuse-gate, channel-minor',
+    );
     expect(printed(out, 'multi_reduce kernels')).toBeGreaterThanOrEqual(16);
     const dir = /^wrote \d+ files to (.+)$/m.exec(out)?.[1];
     expect(dir, out).toBeDefined();

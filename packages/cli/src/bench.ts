@@ -684,7 +684,7 @@ async function startMode(
   feed: Readonly<Record<string, Float32Array>>,
 ): Promise<ModeInstance> {
   const t0 = performance.now();
-  const compiled = compileModel(graph, weights, flags);
+  const compiled = compileModel(graph, weights, flags, mode);
   const compileMs = performance.now() - t0;
   const t1 = performance.now();
   const runtime = new Runtime(compiled.program, float32Params(compiled.params), runtimeOptions(mode));

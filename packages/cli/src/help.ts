@@ -55,6 +55,9 @@ compile --out DIR writes an ES module without Node built-ins: model.js + model.d
 (weights.bin beside it; or pass its bytes or a URL), then \`await model.runAsync({ x })\`. --emit ts
 writes the TypeScript sources instead; --target browser also writes model.browser.js (one file,
 gpu.js included, for <script type="module">). Details: docs/kernels.md, "Emitted modules".
+Layout per mode: run, verify and bench compile for the mode they run (channel-minor NHWC values
+on webasm, NCHW elsewhere: docs/performance.md); compile --mode M chooses it for the module
+(default webasm; webgl2 with --target browser); any program runs correctly on every mode.
 
 Examples:
   coordattn compile mobilenetv2 --attention ca --out build/mbv2-ca

@@ -51,7 +51,9 @@ describe('coordattn compile + run', () => {
 
   it('compile writes the JavaScript module, its runtime and declarations, program, weights and kernels report', async () => {
     const r = await compileOnce();
-    expect(r.err).toMatch(/compiled \d+ IR nodes into \d+ kernels \(passes: eliminate-identity, fold-bn/);
+    expect(r.err).toMatch(
+      /compiled \d+ IR nodes into \d+ kernels for mode webasm \(passes: eliminate-identity, fold-bn, .*channel-minor\)/,
+    );
     expect(r.code).toBe(0);
     const files = [
       ...['model', 'runtime', 'gpujs-patch', 'errors'].flatMap((m) => [`${m}.js`, `${m}.d.ts`]),
@@ -112,6 +114,37 @@ describe('coordattn compile + run', () => {
     ]);
     expect(r.code, r.err).toBe(0);
     expect(compare(readNpy(y), expected, FLOAT32_TOLERANCE).pass).toBe(true);
+  });
+
+  it('--mode auto runs on webasm (the fastest mode measured) and agrees', async () => {
+    const y = join(dir, 'y-auto.npy');
+    const r = await run(['run', ...MODEL, '--weights', weightsFile, '--input', xFile, '--output', y]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/ran \d+ kernels on webasm \(WebAssemblyKernel\)/);
+    expect(compare(readNpy(y), expected, FLOAT32_TOLERANCE).pass).toBe(true);
+  });
+
+  it('compile --mode picks the backend-dependent passes; a program for one mode runs on another', async () => {
+    const gl = join(dir, 'for-gl');
+    const r = await run(['compile', ...MODEL, '--weights', weightsFile, '--mode', 'headlessgl', '--out', gl]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/for mode headlessgl \(passes: [^)]*fuse-gate\)/);
+    const program = JSON.parse(readFileSync(join(gl, 'program.json'), 'utf8')) as {
+      passes: string[];
+      kernels: { layout?: string }[];
+    };
+    expect(program.passes).not.toContain('channel-minor');
+    expect(program.kernels.some((k) => k.layout !== undefined)).toBe(false);
+    const webasm = JSON.parse(readFileSync(join(out, 'program.json'), 'utf8')) as typeof program;
+    expect(webasm.kernels.some((k) => k.layout === 'nhwc')).toBe(true);
+    // the NCHW program on webasm, the channel-minor one on cpu: both correct
+    const y1 = join(dir, 'y-gl-on-webasm.npy');
+    const r1 = await run(['run', gl, '--input', xFile, '--output', y1, '--mode', 'webasm']);
+    expect(r1.code, r1.err).toBe(0);
+    expect(compare(readNpy(y1), expected, FLOAT32_TOLERANCE).pass).toBe(true);
+    const bad = await run(['compile', ...MODEL, '--mode', 'tpu', '--out', join(dir, 'bad')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--mode/);
   });
 });
 

@@ -12,12 +12,14 @@ import { CoordattnError, isCoordattnError, type Graph } from '@coordattn/ir';
 import {
   compile,
   EMIT_KINDS,
+  BROWSER_MODES,
   EXPECTED_BACKEND,
   float32Params,
   headlessGLAvailable,
   loadWeightsFile,
   MODES,
   PASS_NAMES,
+  passDefaults,
   Runtime,
   verifyCompiledAsync,
   writeBrowserBundle,
@@ -132,9 +134,14 @@ function passSwitches(flags: Flags): PassSwitches {
   return out;
 }
 
-export function compileModel(graph: Graph, weights: Weights, flags: Flags): Compiled {
+/**
+ * Compiles for `mode` (backend-dependent pass defaults follow it, `passDefaults`: channel-minor only
+ * for webasm); --disable-pass switches passes off over them.
+ */
+export function compileModel(graph: Graph, weights: Weights, flags: Flags, mode?: CompileMode): Compiled {
   return compile(graph, weights, {
     passes: passSwitches(flags),
+    ...(mode !== undefined ? { mode: mode === 'webasm-async' ? 'webasm' : mode } : {}),
     ...(flags.debugKernels === true ? { debug: true } : {}),
   });
 }
@@ -166,6 +173,9 @@ function progress(
 
 /** What `compile --target` writes besides the module: `node` nothing, `browser` one-file bundle. */
 export const COMPILE_TARGETS = ['node', 'browser'] as const;
+/** The modes a program can be compiled for: every CLI mode and the browser modes. */
+export const COMPILE_MODES = [...CLI_MODES, ...BROWSER_MODES] as const;
+export type CompileMode = (typeof COMPILE_MODES)[number];
 export type CompileTarget = (typeof COMPILE_TARGETS)[number];
 
 export async function compileCommand(model: string, flags: Flags, io: Io): Promise<void> {
@@ -179,8 +189,14 @@ export async function compileCommand(model: string, flags: Flags, io: Io): Promi
       expected: '--emit js (the default)',
     });
   }
+  // the mode the program is compiled for: given, else webasm for node and webgl2 for a browser
+  const mode = oneOf<CompileMode>(
+    'mode',
+    str(flags, 'mode') ?? (target === 'browser' ? 'webgl2' : 'webasm'),
+    COMPILE_MODES,
+  );
   const m = await loadModel(model, modelFlags(flags), io.cwd);
-  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
+  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags, mode);
   const dir = resolve(io.cwd, out);
   try {
     mkdirSync(dir, { recursive: true });
@@ -198,7 +214,7 @@ export async function compileCommand(model: string, flags: Flags, io: Io): Promi
   if (target === 'browser') files.push(...(await writeBrowserBundle(dir)).files);
   const k = compiled.program.kernels;
   io.err(
-    `compiled ${m.graph.nodes.length} IR nodes into ${k.length} kernels (passes: ${compiled.program.passes.join(', ') || 'none'})\n`,
+    `compiled ${m.graph.nodes.length} IR nodes into ${k.length} kernels for mode ${mode} (passes: ${compiled.program.passes.join(', ') || 'none'})\n`,
   );
   for (const f of files) io.out(`${f}\n`);
 }
@@ -229,6 +245,7 @@ async function programOf(
   flags: Flags,
   io: Io,
   input: { readonly file: string; readonly shape: readonly number[] },
+  mode: CliMode,
 ): Promise<{ program: ProgramData; params: Map<string, Float32Array>; compiledDir: boolean }> {
   const dir = compiledDirectory(target, flags, io);
   if (dir !== undefined) {
@@ -250,7 +267,7 @@ async function programOf(
   }
   const loaded = await loadModel(target, modelFlags(flags), io.cwd);
   const m = (await rebatched(loaded, target, flags, io, input)) ?? loaded;
-  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags);
+  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags, mode);
   return {
     program: compiled.program,
     params: float32Params(compiled.params),
@@ -290,14 +307,17 @@ async function rebatched(
   return again;
 }
 
-/** The requested mode; `auto` takes headlessgl when it is available, else webasm, and says so. */
+/**
+ * The requested mode; `auto` is webasm, the fastest mode measured (docs/performance.md: ~9× faster
+ * than headlessgl on a CPU rasteriser such as llvmpipe), where WebAssembly exists; else cpu.
+ */
 function modeOf(flags: Flags, io: Io): CliMode {
   const m = str(flags, 'mode') ?? 'auto';
   if (m === 'auto') {
-    const gl = headlessGLAvailable();
-    if (gl.ok) return 'headlessgl';
-    io.err(`mode auto: using webasm (headlessgl unavailable: ${gl.reason})\n`);
-    return 'webasm';
+    const wasm = modeAvailability('webasm');
+    if (wasm.ok) return 'webasm';
+    io.err(`mode auto: using cpu (webasm unavailable: ${wasm.reason})\n`);
+    return 'cpu';
   }
   return available(oneOf<CliMode>('mode', m, CLI_MODES), '--mode');
 }
@@ -356,10 +376,14 @@ export async function runCommand(target: string, flags: Flags, io: Io): Promise<
   }
   // Read (and check) the input before compiling: its batch may choose the model's.
   const x = readInputArray(inFile, resolve(io.cwd, inFile), io);
-  const { program, params, compiledDir } = await programOf(target, flags, io, {
-    file: inFile,
-    shape: x.shape,
-  });
+  const mode = modeOf(flags, io);
+  const { program, params, compiledDir } = await programOf(
+    target,
+    flags,
+    io,
+    { file: inFile, shape: x.shape },
+    mode,
+  );
   if (program.inputs.length !== 1) {
     throw new CoordattnError(
       'E_OPTION',
@@ -393,7 +417,6 @@ export async function runCommand(target: string, flags: Flags, io: Io): Promise<
       },
     );
   }
-  const mode = modeOf(flags, io);
   const rt = new Runtime(program, params, runtimeOptions(mode));
   try {
     const feed = { [program.inputs[0].name]: x.data };
@@ -473,10 +496,18 @@ export async function verifyCommand(model: string, flags: Flags, io: Io): Promis
   const format = oneOf('format', str(flags, 'format') ?? 'table', VERIFY_FORMATS);
   const m = await loadModel(model, modelFlags(flags), io.cwd);
   const weights = weightsOf(m, flags, io, true);
-  const compiled = compileModel(m.graph, weights, flags);
+  // one program per set of backend-dependent pass defaults (channel-minor for webasm only)
+  const programs = new Map<string, Compiled>();
+  const compiledFor = (mode: CliMode): Compiled => {
+    const key = JSON.stringify(passDefaults(runtimeMode(mode)));
+    let c = programs.get(key);
+    if (c === undefined) programs.set(key, (c = compileModel(m.graph, weights, flags, mode)));
+    return c;
+  };
   const seed = seedOf(flags);
   const results: VerifyRun[] = [];
   for (const mode of modes) {
+    const compiled = compiledFor(mode);
     for (let run = 0; run < runs; run++) {
       const inputs = seededInputs(m.graph, seed, run);
       const bar = progress(

@@ -179,6 +179,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       '--target <target>',
       'node: the module (default); browser: also model.browser.js, one file with gpu.js, no Node built-ins',
     )
+    .option(
+      '--mode <mode>',
+      'the mode the program is compiled for: cpu|webasm|webasm-async|headlessgl|webgl2|webgpu (default webasm; webgl2 with --target browser). Backend-dependent passes follow it (channel-minor: webasm only); the module runs on every mode',
+    )
     .addHelpText('after', HELP_KERNELS)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       await (await import('./kernels.js')).compileCommand(model, flags, io);
@@ -204,7 +208,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--out-dir <dir>', 'write every output as DIR/<output name>.npy instead (several outputs)')
     .option(
       '--mode <mode>',
-      'cpu|webasm|webasm-async|headlessgl|auto (auto: headlessgl if available, else webasm, said on stderr)',
+      'cpu|webasm|webasm-async|headlessgl|auto (auto: webasm, the fastest measured; cpu where WebAssembly is missing)',
       'auto',
     )
     .addHelpText('after', HELP_RUN + HELP_KERNELS)

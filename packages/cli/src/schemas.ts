@@ -149,6 +149,12 @@ export const ProgramJsonSchema = z
             output: z
               .tuple([int.min(1), int.min(1), int.min(1)])
               .describe('the gpu.js output size [x, y, z]'),
+            layout: z
+              .literal('nhwc')
+              .optional()
+              .describe(
+                'set when the kernel writes its value channel-minor ([N, H, W, C] bytes; read inside the program only)',
+              ),
             constants: z.record(z.string(), z.number()),
             weights: z
               .array(
@@ -168,6 +174,10 @@ export const ProgramJsonSchema = z
                     name: z.string().min(1).describe('the parameter name in the source'),
                     ref: z.string().min(1).describe('the value id passed'),
                     dims: z.array(int.min(1)).min(1).max(3).describe('the gpu.js input size'),
+                    layout: z
+                      .literal('nhwc')
+                      .optional()
+                      .describe('set when the value is stored channel-minor: bytes in [N, H, W, C] order'),
                   })
                   .strict(),
               )

@@ -8,12 +8,18 @@ import type { Tensor, Weights } from '@coordattn/reference';
 import { buildKernels, KernelNamer } from './kernels/index.js';
 import type { KernelDesc, TemplateOverrides } from './kernels/types.js';
 import { lowerGraph, shapeOfValue, type LGraph } from './lower/lgraph.js';
-import { applyPasses, type PassSwitches } from './passes/index.js';
-import type { ProgramData } from './runtime/runtime.js';
+import { applyPasses, passDefaults, type PassSwitches } from './passes/index.js';
+import type { AnyMode, ProgramData } from './runtime/runtime.js';
 
 export interface CompileOptions {
-  /** Switch passes off by name (all on by default). */
+  /** Switch passes off (or on) by name; over the defaults for `mode` (passDefaults). */
   readonly passes?: PassSwitches;
+  /**
+   * The mode the program is compiled for: passes whose benefit depends on the backend follow it
+   * (passDefaults: channel-minor only for webasm). Default: every pass on. Any program runs on
+   * every mode.
+   */
+  readonly mode?: AnyMode;
   /**
    * Templates registered in place of the built-in ones (by template name), as TF.js registers
    * kernels: another kernel form, or a deliberate fault injected by a test.
@@ -56,7 +62,7 @@ export function describeKernel(k: KernelDesc): string {
 
 export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {}): Compiled {
   const lowered = lowerGraph(graph, weights);
-  const passes = applyPasses(lowered, opts.passes);
+  const passes = applyPasses(lowered, { ...passDefaults(opts.mode), ...opts.passes });
   const names = new KernelNamer();
   const kernels = lowered.nodes.flatMap((n) =>
     buildKernels(lowered, n, {

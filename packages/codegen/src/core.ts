@@ -12,7 +12,7 @@ export {
   type Compiled,
   type CompileOptions,
 } from './compile.js';
-export { PASS_NAMES, type PassName, type PassSwitches } from './passes/index.js';
+export { PASS_NAMES, passDefaults, type PassName, type PassSwitches } from './passes/index.js';
 export type { KernelArg, KernelDesc } from './kernels/types.js';
 export {
   BROWSER_MODES,

@@ -43,7 +43,10 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
   const [DH, DW] = a.dilation;
   const [PH, PW] = a.padding;
   const K = CG * KH * KW;
-  const w = ctx.weight('weight');
+  // Channel-minor output (lanes over output channels): the weights transposed to [K, O] by the
+  // channel-minor pass, so the 4 lanes read 4 neighbouring weights.
+  const cm = ctx.node.layout === 'nhwc' && ctx.node.params.weight_cm !== undefined;
+  const w = ctx.weight(cm ? 'weight_cm' : 'weight');
   // Output coordinates: x = w, y = h, z = n·O + o.
   const body: string[] = [];
   // n and o from the preamble (`n`, `c` split from z when N > 1), else the thread id itself.
@@ -64,6 +67,16 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
   const ixOf = (q: number): string => plus(SW === 1 ? tx : times(tx, SW), q * DW - PW);
   const base = o === '0' ? '' : K === 1 ? o : `${o} * ${K}`;
   const plusBase = (t: string): string => (base === '' ? t : t === '0' ? base : `${base} + ${t}`);
+  // Index of weight term t (ci · KH·KW + tap) of output channel o; `ci` a loop counter or null.
+  const weightAt = (t: number, ci: string | null): string => {
+    const KK = KH * KW;
+    if (cm) {
+      const parts = [...(ci === null ? [] : [times(ci, KK * O)]), ...(t * O === 0 ? [] : [String(t * O)])];
+      return o === '0' ? parts.join(' + ') || '0' : [o, ...parts].join(' + ');
+    }
+    if (ci === null) return plusBase(String(t));
+    return plusBase(KK === 1 ? ci : t === 0 ? `${ci} * ${KK}` : `${ci} * ${KK} + ${t}`);
+  };
   const guardOf = (p: number, q: number): string | null => {
     // Conditions needed for this tap only where some output position reads the padding.
     const conds: string[] = [];
@@ -77,7 +90,7 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
   };
   const hasBias = a.bias;
   const init = hasBias ? `${ctx.weight('bias')}[${o}]` : '0.0';
-  const key = `k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}d${DH}x${DW}g${G}${a.bias ? 'b' : ''}`;
+  const key = `k${KH}x${KW}s${SH}x${SW}p${PH}x${PW}d${DH}x${DW}g${G}${a.bias ? 'b' : ''}${cm ? 'wT' : ''}`;
   if (K > MAX_UNROLLED) {
     // A long reduction (ResNet's 3×3 convs over 256 channels: 2,304 terms) as one kernel with a
     // loop over the group's channels per tap: the unrolled form would be a chain of dozens of
@@ -90,7 +103,7 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
         const t = p * KW + q;
         const inner = [
           `for (let ci = 0; ci < ${CG}; ci++) {`,
-          `  s += ${ctx.read0([n, ci, iyOf(p), ixOf(q)])} * ${w}[${plusBase(KH * KW === 1 ? 'ci' : t === 0 ? `ci * ${KH * KW}` : `ci * ${KH * KW} + ${t}`)}];`,
+          `  s += ${ctx.read0([n, ci, iyOf(p), ixOf(q)])} * ${w}[${weightAt(t, 'ci')}];`,
           '}',
         ];
         loop.push(...(guard ? [`if (${guard}) {`, ...inner.map((l) => `  ${l}`), '}'] : inner));
@@ -106,7 +119,7 @@ export const conv2dTemplate: KernelTemplate<'conv2d'> = (ctx) => {
       for (let ci = 0; ci < CG; ci++) {
         const t = (ci * KH + p) * KW + q;
         const read = ctx.read0([n, channel(ci), iyOf(p), ixOf(q)]);
-        terms.push({ guard, line: `s += ${read} * ${w}[${plusBase(String(t))}];` });
+        terms.push({ guard, line: `s += ${read} * ${w}[${weightAt(t, null)}];` });
       }
     }
   }
@@ -127,11 +140,7 @@ export const linearTemplate: KernelTemplate<'linear'> = (ctx) => {
   const flattened = x.shape.length === 4 && ctx.node.shape.length === 2;
   const K = flattened ? x.shape[1] : x.shape[x.shape.length - 1];
   const w = ctx.weight('weight');
-  const read = readAt(
-    x.name,
-    x.shape,
-    flattened ? [ctx.coords[0], 'k', '0', '0'] : [...ctx.coords.slice(0, -1), 'k'],
-  );
+  const read = readAt(x, flattened ? [ctx.coords[0], 'k', '0', '0'] : [...ctx.coords.slice(0, -1), 'k']);
   return {
     constants: { K },
     body: [
@@ -160,7 +169,7 @@ export const channelConv1dTemplate: KernelTemplate<'channel_conv1d'> = (ctx) => 
       'for (let t = 0; t < this.constants.KS; t++) {',
       `  const ic = ${c} - this.constants.HALF + t;`,
       '  if (ic >= 0 && ic < this.constants.C) {',
-      `    s += ${readAt(x.name, x.shape, [n, 'ic', '0', '0'])} * ${w}[t];`,
+      `    s += ${readAt(x, [n, 'ic', '0', '0'])} * ${w}[t];`,
       '  }',
       '}',
       biasLine(ctx, a.bias, '0'),

@@ -17,7 +17,7 @@ export const batchNormTemplate: KernelTemplate<'batch_norm'> = (ctx) => {
   const mean = ctx.weight('running_mean');
   const variance = ctx.weight('running_var');
   const body = [
-    `let v = (${readAt(x.name, x.shape, ctx.coords)} - ${mean}[${c}]) / Math.sqrt(${variance}[${c}] + ${floatLiteral(a.eps)});`,
+    `let v = (${readAt(x, ctx.coords)} - ${mean}[${c}]) / Math.sqrt(${variance}[${c}] + ${floatLiteral(a.eps)});`,
   ];
   if (a.affine) {
     body.push(`v = v * ${ctx.weight('weight')}[${c}] + ${ctx.weight('bias')}[${c}];`);

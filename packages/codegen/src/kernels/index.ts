@@ -5,7 +5,7 @@
 import { CoordattnError } from '@coordattn/ir';
 import { numel } from '@coordattn/reference';
 import { GATE_READERS, type LGraph, type LNode, type Template } from '../lower/lgraph.js';
-import { reads, shapeOfValue } from '../lower/lgraph.js';
+import { layoutOfValue, reads, shapeOfValue } from '../lower/lgraph.js';
 import { channelConv1dTemplate, conv2dTemplate, linearTemplate } from './contraction.js';
 import { batchNormTemplate, elementwiseTemplate } from './elementwise.js';
 import { concatTemplate, permuteTemplate, reshapeTemplate, sliceTemplate } from './movement.js';
@@ -72,6 +72,8 @@ const SPATIALLY_POINTWISE = new Set<Template>(['elementwise', 'batch_norm', 'con
  */
 function spatialView(g: LGraph, node: LNode): ((shape: readonly number[]) => number[]) | null {
   if (node.shape.length !== 4 || !SPATIALLY_POINTWISE.has(node.template)) return null;
+  // The view reinterprets NCHW bytes: not for channel-minor outputs or inputs.
+  if (node.layout === 'nhwc' || reads(node).some((id) => layoutOfValue(g, id) === 'nhwc')) return null;
   if (node.template === 'conv2d') {
     const a = node.attrs;
     const one = (p: readonly number[], v: number) => p[0] === v && p[1] === v;
@@ -167,8 +169,9 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   const valueArg = (prefix: string, k: number, id: string): ArgRef => {
     const shape = shapeOfValue(g, id);
     checkSize(node, `input '${id}'`, shape);
-    const a = { name: `${prefix}${k}`, shape: view(shape) };
-    args.push({ name: a.name, ref: id, dims: dims3(shape) });
+    const layout = layoutOfValue(g, id);
+    const a: ArgRef = { name: `${prefix}${k}`, shape: view(shape), ...(layout ? { layout } : {}) };
+    args.push({ name: a.name, ref: id, dims: dims3(shape), ...(layout ? { layout } : {}) });
     return a;
   };
   checkSize(node, 'the output', node.shape);
@@ -192,9 +195,9 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   };
   // The thread grid: the output shape, or with a trailing size-1 axis swapped with the one before
   // it (TRAILING_ONE_VIEW) so that x runs over a real axis; coords stay the logical ones.
-  const grid = trailingOneView(node);
+  const grid = node.layout === 'nhwc' ? node.shape : trailingOneView(node);
   const viewed = grid !== node.shape || spatial !== null;
-  const { lines, coords: gridCoords, dims: gridDims, split } = outputCoords(grid, viewed);
+  const { lines, coords: gridCoords, dims: gridDims, split } = outputCoords(grid, viewed, node.layout);
   const coords =
     grid === node.shape ? gridCoords : [...gridCoords.slice(0, -2), gridCoords.at(-1)!, gridCoords.at(-2)!];
   if (gates.length > 0 && !GATE_READERS.has(node.template)) {
@@ -210,7 +213,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     inputs,
     gates,
     coords,
-    read0: (at) => [inputs[0], ...gates].map((a) => readAt(a.name, a.shape, at, split)).join(' * '),
+    read0: (at) => [inputs[0], ...gates].map((a) => readAt(a, at, split)).join(' * '),
     weight(local) {
       const p = paramOf(local);
       const name = `w_${local.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -234,6 +237,9 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
       `out${node.shape.join('x')}`,
       ...kargs.map((a) => `${a.name}${a.dims.join('x')}`),
       ...weights.map((w) => `${w.name}${w.length}`),
+      // storage layouts: the output's, then every channel-minor argument's
+      node.layout && `out:${node.layout}`,
+      ...kargs.filter((a) => a.layout).map((a) => `${a.name}:${a.layout}`),
       epiKey && `epi:${epiKey}`,
     ]
       .filter(Boolean)
@@ -247,8 +253,12 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
     partial: boolean,
     reduction: number,
   ): KernelDesc => {
-    const usesOC = [...lines, ...body].some((l) => l.includes('this.constants.OC'));
-    const constants = { ...(usesOC ? { OC: grid[1] } : {}), ...result.constants };
+    const uses = (c: string): boolean => [...lines, ...body].some((l) => l.includes(`this.constants.${c}`));
+    const constants = {
+      ...(uses('OC') ? { OC: grid[1] } : {}),
+      ...(uses('OH') ? { OH: grid[2] } : {}),
+      ...result.constants,
+    };
     const source = `function ${name}(${kargs.map((a) => a.name).join(', ')}) {\n${[...lines, ...body].map((l) => `  ${l}`).join('\n')}\n}`;
     return {
       name,
@@ -262,6 +272,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
       constants,
       weights,
       args: kargs,
+      ...(node.layout ? { layout: node.layout } : {}),
       source,
       reduction,
       ...(partial ? { partial: true } : {}),
@@ -288,9 +299,19 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
   chunks.forEach((chunk, i) => {
     const last = i === chunks.length - 1;
     const accArg: KernelArg[] =
-      i === 0 ? [] : [{ name: 'acc', ref: `${node.id}#${i - 1}`, dims: dims3(node.shape) }];
+      i === 0
+        ? []
+        : [
+            {
+              name: 'acc',
+              ref: `${node.id}#${i - 1}`,
+              dims: dims3(node.shape),
+              ...(node.layout ? { layout: node.layout } : {}),
+            },
+          ];
     const kargs = [...args, ...accArg];
-    const start = i === 0 ? sum.init : readAt('acc', node.shape, coords, split);
+    const acc: ArgRef = { name: 'acc', shape: node.shape, ...(node.layout ? { layout: node.layout } : {}) };
+    const start = i === 0 ? sum.init : readAt(acc, coords, split);
     const body = [...result.body, `let s = ${start};`, ...sumLines(chunk)];
     const tail = last ? [...sum.finish, ...epi, 'return v;'] : ['return s;'];
     out.push(

@@ -14,7 +14,7 @@ export const concatTemplate: KernelTemplate<'concat'> = (ctx) => {
   ctx.inputs.forEach((inp, k) => {
     const len = inp.shape[axis];
     const coords = ctx.coords.map((c, i) => (i === axis ? (start === 0 ? at : `(${at} - ${start})`) : c));
-    const read = `  v = ${readAt(inp.name, inp.shape, coords)};`;
+    const read = `  v = ${readAt(inp, coords)};`;
     const last = k === ctx.inputs.length - 1;
     if (k === 0) body.push(last ? `{` : `if (${at} < ${start + len}) {`, read);
     else body.push(last ? '} else {' : `} else if (${at} < ${start + len}) {`, read);
@@ -43,7 +43,7 @@ export const sliceTemplate: KernelTemplate<'slice'> = (ctx) => {
   const coords = ctx.coords.map((c, i) => (i === axis ? at(c) : c));
   return {
     constants: {},
-    body: [`let v = ${readAt(x.name, x.shape, coords)};`],
+    body: [`let v = ${readAt(x, coords)};`],
     key: `axis${axis}@${start}${step === 1 ? '' : `:${step}`}`,
     reduction: 1,
   };

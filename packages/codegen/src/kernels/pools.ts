@@ -18,7 +18,7 @@ export const globalPoolTemplate: KernelTemplate<'global_pool'> = (ctx) => {
   const terms: SumTerm[] = [];
   for (let i = 0; i < H; i++) {
     for (let j = 0; j < W; j++) {
-      const read = readAt(x.name, x.shape, [n, c, String(i), String(j)]);
+      const read = readAt(x, [n, c, String(i), String(j)]);
       terms.push({ guard: null, line: max ? `s = Math.max(s, ${read});` : `s += ${read};` });
     }
   }
@@ -44,7 +44,7 @@ export const directionalMeanTemplate: KernelTemplate<'directional_mean'> = (ctx)
   const terms: SumTerm[] = [];
   for (let i = 0; i < len; i++) {
     const at = overW ? [n, c, y, String(i)] : [n, c, String(i), xx];
-    terms.push({ guard: null, line: `s += ${readAt(x.name, x.shape, at)};` });
+    terms.push({ guard: null, line: `s += ${readAt(x, at)};` });
   }
   return {
     constants: {},
@@ -123,7 +123,7 @@ export const channelReduceTemplate: KernelTemplate<'channel_reduce'> = (ctx) => 
   const C = x.shape[1];
   const [n, , y, xx] = ctx.coords;
   const max = ctx.node.attrs.reduce === 'max';
-  const read = readAt(x.name, x.shape, [n, 'ci', y, xx]);
+  const read = readAt(x, [n, 'ci', y, xx]);
   return {
     constants: { CIN: C },
     body: [
@@ -145,13 +145,13 @@ export const windowPoolTemplate: KernelTemplate<'window_pool'> = (ctx) => {
   const [KH, KW] = a.kernel;
   const [SH, SW] = a.stride;
   const [PH, PW] = a.padding;
-  const [n, c] = ctx.coords;
+  const [n, c, oy, ox] = ctx.coords;
   const max = ctx.node.op === 'max_pool2d';
-  const read = readAt(x.name, x.shape, [n, c, 'iy', 'ix']);
+  const read = readAt(x, [n, c, 'iy', 'ix']);
   const K = 'this.constants';
   const body = [
-    `const h0 = y * ${K}.SH - ${K}.PH;`,
-    `const w0 = x * ${K}.SW - ${K}.PW;`,
+    `const h0 = ${oy} * ${K}.SH - ${K}.PH;`,
+    `const w0 = ${ox} * ${K}.SW - ${K}.PW;`,
     max ? `let s = ${LOWEST};` : 'let s = 0;',
     `for (let p = 0; p < ${K}.KH; p++) {`,
     '  const iy = h0 + p;',

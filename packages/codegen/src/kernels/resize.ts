@@ -12,7 +12,7 @@ export const resizeTemplate: KernelTemplate<'resize'> = (ctx) => {
   const [, , H, W] = x.shape;
   const [ho, wo] = ctx.node.attrs.size;
   const [n, c, y, xc] = ctx.coords;
-  const at = (i: string, j: string): string => readAt(x.name, x.shape, [n, c, i, j]);
+  const at = (i: string, j: string): string => readAt(x, [n, c, i, j]);
   const where = ctx.node.nodes[0];
   return {
     constants: { HM1: H - 1, WM1: W - 1 },

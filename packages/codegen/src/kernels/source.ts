@@ -6,6 +6,10 @@
  * y = the one before (1 if none) and z = the product of the leading axes; NCHW [N,C,H,W] is
  * `t[n*C + c][h][w]`, [N,F] is `t[0][n][f]`. Row-major order is preserved (flat = x + X·(y + Y·z)),
  * so every backend stores the same bytes.
+ *
+ * A rank-4 value may instead be stored channel-minor (`nhwc`: bytes in [N, H, W, C] order; chosen
+ * by the channel-minor pass): its writer's thread grid is [C, W, N·H] (SIMD lanes over 4
+ * channels) and every reader indexes it with NHWC strides. Logical coordinates stay NCHW.
  */
 import { CoordattnError, type ActivationName, type BinaryOpName } from '@coordattn/ir';
 import type { Epilogue } from '../lower/lgraph.js';
@@ -13,6 +17,17 @@ import type { Epilogue } from '../lower/lgraph.js';
 import { dims3 } from '../runtime/runtime.js';
 
 export { dims3 };
+
+/** How a rank-4 value's bytes are ordered: row-major NCHW (the default) or channel-minor NHWC. */
+export type Layout = 'nchw' | 'nhwc';
+
+/** A value a kernel reads: its argument name, logical shape and (rank 4) storage layout. */
+export interface ValueRef {
+  readonly name: string;
+  readonly shape: readonly number[];
+  /** Absent: row-major in logical order. */
+  readonly layout?: Layout;
+}
 
 const isLiteral = (s: string): boolean => /^\d+$/.test(s);
 
@@ -50,12 +65,21 @@ export interface OutputCoords {
  * rank 4 → n, c, y, x (n and c split from z with the constant OC = output channels; the split is
  * omitted when N or C is 1).
  */
-export function outputCoords(shape: readonly number[], view = false): OutputCoords {
+export function outputCoords(shape: readonly number[], view = false, layout: Layout = 'nchw'): OutputCoords {
   const lines = ['const x = this.thread.x;'];
   const r = shape.length;
   const dims = dims3(shape);
   if (r >= 2) lines.push('const y = this.thread.y;');
   if (r >= 3) lines.push('const z = this.thread.z;');
+  if (r === 4 && layout === 'nhwc') {
+    // Channel-minor: x over channels (the SIMD lanes), y over W, z over N·H (n split off by an
+    // integer division, which the gpu.js patch keeps in i32).
+    const [n, c, h, w] = shape;
+    const grid: [number, number, number] = [c, w, n * h];
+    if (n === 1) return { lines, coords: ['0', 'x', 'z', 'y'], dims: grid };
+    lines.push('const n = Math.floor(z / this.constants.OH);', 'const oh = z - n * this.constants.OH;');
+    return { lines, coords: ['n', 'x', 'oh', 'y'], dims: grid };
+  }
   if (r === 4) {
     const [n, c, h, w] = shape;
     if (n === 1) return { lines, coords: ['0', 'z', 'y', 'x'], dims };
@@ -85,21 +109,21 @@ export function thread(c: string): string {
  * the flat row-major index: every backend reads any value flat, whatever the output size of the
  * kernel that wrote it (webasm memory, GL textures and Inputs are all addressed row-major).
  */
-export function readAt(
-  arg: string,
-  shape: readonly number[],
-  coords: readonly string[],
-  split?: BatchSplit,
-): string {
+export function readAt(value: ValueRef, coords: readonly string[], split?: BatchSplit): string {
+  const { name: arg, shape, layout } = value;
   const r = shape.length;
   const off = coords.length - r;
-  // Flat row-major index Σ coordinate · stride; broadcast (size-1) axes contribute nothing.
+  // Storage order of the axes: NHWC stores axis 1 (C) last.
+  const order = r === 4 && layout === 'nhwc' ? [0, 2, 3, 1] : shape.map((_, i) => i);
+  // Flat index Σ coordinate · stride over the storage order; broadcast (size-1) axes contribute nothing.
   const terms: string[] = [];
   let stride = 1;
-  for (let i = r - 1; i >= 0; i--) {
+  for (let j = r - 1; j >= 0; j--) {
+    const i = order[j];
     // n·C + c is z itself when the read has the output's batch and channels (see BatchSplit).
     if (
       split &&
+      layout !== 'nhwc' &&
       r === 4 &&
       off === 0 &&
       i === 1 &&
@@ -166,7 +190,7 @@ export function floatLiteral(v: number, where = ''): string {
 export function epilogueLines(
   epilogue: readonly Epilogue[],
   coords: readonly string[],
-  argOf: (value: string) => { name: string; shape: readonly number[] },
+  argOf: (value: string) => ValueRef,
   split?: BatchSplit,
 ): string[] {
   return epilogue.map((e) => {
@@ -185,7 +209,7 @@ export function epilogueLines(
       }
       case 'binary': {
         const a = argOf(e.operand);
-        return `v = v ${BINARY_SYMBOL[e.op]} ${readAt(a.name, a.shape, coords, split)}; // ${e.op} (${e.node})`;
+        return `v = v ${BINARY_SYMBOL[e.op]} ${readAt(a, coords, split)}; // ${e.op} (${e.node})`;
       }
     }
   });

@@ -7,10 +7,10 @@ import type { LNodeOf, Template } from '../lower/lgraph.js';
 
 export type { KernelArg, KernelDesc } from '../runtime/runtime.js';
 
-export interface ArgRef {
-  readonly name: string;
-  readonly shape: readonly number[];
-}
+import type { ValueRef } from './source.js';
+
+/** A value argument of a kernel: name, logical shape and storage layout (see ValueRef). */
+export type ArgRef = ValueRef;
 
 /** What a template sees: the node, its value arguments, a way to declare parameter arguments. */
 export interface TemplateContext<T extends Template = Template> {

@@ -117,6 +117,8 @@ export interface LNodeBase {
   nodes: string[];
   /** Names of the passes that changed this node. */
   passes: string[];
+  /** Storage of a rank-4 output: channel-minor when set (the channel-minor pass), else row-major NCHW. */
+  layout?: 'nhwc';
 }
 
 /** A lowered node of template T: its attributes are what that template reads. */
@@ -353,6 +355,11 @@ export function shapeOfValue(g: LGraph, id: string): number[] {
   const node = g.nodes.find((n) => n.id === id);
   if (!node) throw new CoordattnError('E_GRAPH', `unknown value '${id}'`);
   return node.shape;
+}
+
+/** The storage layout of a value id: its producer's (graph inputs are row-major). */
+export function layoutOfValue(g: LGraph, id: string): 'nhwc' | undefined {
+  return producerOf(g, id)?.layout;
 }
 
 /** A deep copy, so that passes can be applied to one graph in several configurations. */

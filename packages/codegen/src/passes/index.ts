@@ -14,14 +14,19 @@
  *   other reader runs in the producer's epilogue (conv + bias + act + residual add is one kernel; `x·a_w·a_h` is one kernel).
  * - fuse-gate: a kernel that only multiplies its input by gates (`x·a_h·a_w`, SE/ECA/CBAM
  *   re-weighting) and feeds a conv2d as its only reader is folded into the conv's input reads.
+ * - channel-minor: rank-4 values with C a multiple of 4 are stored NHWC (SIMD lanes over
+ *   channels; conv weights transposed at compile time); readers index each value with its own
+ *   strides, graph outputs stay NCHW.
  */
 import type { OpName } from '@coordattn/ir';
 import type { LGraph } from '../lower/lgraph.js';
+import type { AnyMode } from '../runtime/runtime.js';
 import { eliminateIdentity } from './eliminate-identity.js';
 import { foldBn } from './fold-bn.js';
 import { fuseReductions } from './fuse-reductions.js';
 import { fuseEpilogue } from './fuse-epilogue.js';
 import { fuseGate } from './fuse-gate.js';
+import { channelMinor } from './channel-minor.js';
 import type { PassName } from './names.js';
 
 export interface Pass {
@@ -59,9 +64,26 @@ export const PASSES: readonly Pass[] = [
     summary: 'gate multiplies folded into the consuming conv2d input reads',
     run: fuseGate,
   },
+  {
+    name: 'channel-minor',
+    summary: 'rank-4 values stored NHWC (SIMD lanes over channels), read through their strides',
+    run: channelMinor,
+  },
 ];
 
 export type PassSwitches = Partial<Record<PassName, boolean>>;
+
+/**
+ * The passes whose benefit depends on the backend, for a program compiled for `mode` (measured in
+ * docs/performance.md): `channel-minor` is on for webasm (its SIMD lanes over channels made
+ * MobileNetV2 + CA 24 % faster) and off for cpu (its kernels build 2× slower) and the GL / WebGPU
+ * modes (textures: 8 % slower on headlessgl). Without a mode every pass is on. A program compiled
+ * for one mode runs correctly on every mode.
+ */
+export function passDefaults(mode: AnyMode | undefined): PassSwitches {
+  if (mode === undefined || mode === 'webasm') return {};
+  return { 'channel-minor': false };
+}
 
 /** IR ops a pass removes altogether (they keep a template, used when that pass is switched off). */
 export const LOWERED_AWAY: Readonly<Partial<Record<OpName, PassName>>> = {
@@ -82,4 +104,4 @@ export function applyPasses(g: LGraph, switches: PassSwitches = {}): PassName[] 
   return ran;
 }
 
-export { eliminateIdentity, foldBn, fuseEpilogue, fuseGate, fuseReductions };
+export { channelMinor, eliminateIdentity, foldBn, fuseEpilogue, fuseGate, fuseReductions };

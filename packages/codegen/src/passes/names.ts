@@ -5,5 +5,6 @@ export const PASS_NAMES = [
   'fuse-reductions',
   'fuse-epilogue',
   'fuse-gate',
+  'channel-minor',
 ] as const;
 export type PassName = (typeof PASS_NAMES)[number];

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ACTIVATIONS,
+  attention,
   GraphBuilder,
   type ActivationName,
   type AttentionSpec,
@@ -23,7 +24,7 @@ import {
   seededWeights,
   TEST_MODES,
 } from '../test-util.js';
-import { runCompiled } from '../verify.js';
+import { runCompiled, verifyCompiled } from '../verify.js';
 import { applyPasses, PASS_NAMES, PASSES, type PassSwitches } from './index.js';
 
 const FILE = 'src/passes/passes.test.ts';
@@ -211,6 +212,80 @@ describe('passes one by one', () => {
     const g = lowered(b.build());
     expect(g.nodes.find((n) => n.id === 'conv')!.prologue).toEqual([]);
     expect(g.nodes.some((n) => n.id === 'gate')).toBe(true);
+  });
+});
+
+describe('channel-minor', () => {
+  it('stores rank-4 values with C % 4 = 0 NHWC, with conv weights transposed to [K, O]', () => {
+    const graph = caWithConsumer();
+    const g = lowered(graph);
+    const off = lowered(graph, { 'channel-minor': false });
+    expect(off.nodes.every((n) => n.layout === undefined)).toBe(true);
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    // CA's pooled descriptor [2,16,16,1] and its gates: C = 16 → NHWC
+    const pool = g.nodes.find((n) => n.template === 'multi_reduce')!;
+    expect(pool.layout).toBe('nhwc');
+    expect(pool.passes).toContain('channel-minor');
+    // the squeeze conv (+ BN + act, fused) has max(8, 16/4) = 8 channels: a multiple of 4 too
+    const conv1 = byId.get('attention.act')!;
+    expect(conv1.template).toBe('conv2d');
+    expect(conv1.layout).toBe('nhwc');
+    const w = conv1.params.weight;
+    const wt = conv1.params.weight_cm;
+    const [O] = w.shape;
+    const K = w.data.length / O;
+    expect(wt.shape).toEqual([K, O]);
+    for (let o = 0; o < O; o++)
+      for (let t = 0; t < K; t++) expect(wt.data[t * O + o]).toBe(w.data[o * K + t]);
+    // the graph output stays row-major for the host
+    expect(byId.get(g.outputs[0].value)!.layout).toBeUndefined();
+  });
+
+  it('keeps row-major values read by reshape, values with C % 4 ≠ 0 and 1 × 1 maps', () => {
+    const b = new GraphBuilder();
+    const x = b.input('x', [1, 8, 4, 4]);
+    const a = b.op('conv2d', x, { outChannels: 8, kernel: 1 }, { name: 'a' });
+    const odd = b.op('conv2d', a, { outChannels: 6, kernel: 1 }, { name: 'odd' });
+    const c = b.op('conv2d', odd, { outChannels: 8, kernel: 1 }, { name: 'c' });
+    const pooled = b.op('global_avg_pool', c, {}, { name: 'pool' });
+    const d = b.op('conv2d', c, { outChannels: 8, kernel: 1 }, { name: 'd' });
+    const flat = b.op('flatten', d, {}, { name: 'flat' });
+    b.output(b.op('linear', flat, { outFeatures: 3 }, { name: 'fc' }));
+    b.output(pooled);
+    const g = lowered(b.build());
+    const layout = (id: string) => g.nodes.find((n) => n.id === id)!.layout;
+    expect(layout('a')).toBe('nhwc');
+    expect(layout('odd')).toBeUndefined(); // 6 channels
+    expect(layout('c')).toBe('nhwc');
+    expect(layout('pool')).toBeUndefined(); // [1,8,1,1]
+    expect(layout('d')).toBeUndefined(); // read by the flatten's reshape kernel
+  });
+
+  it('every kernel of a channel-minor program matches the reference, reading both layouts', () => {
+    // 7 × 9 maps (H ≠ W, both > 1), batch 2: stem → CA → pointwise → depthwise stride 2 (output)
+    const b = new GraphBuilder();
+    const x = b.input('x', [2, 12, 7, 9]);
+    const stem = b.op('conv2d', x, { outChannels: 16, kernel: 3, padding: 1 }, { name: 'stem' });
+    const ca = attention(b, stem, { kind: 'ca', config: { reduction: 4 } }, 'ca');
+    const pw = b.op('conv2d', ca, { outChannels: 8, kernel: 1 }, { name: 'pw' });
+    b.output(
+      b.op('conv2d', pw, { outChannels: 8, kernel: 3, padding: 1, stride: 2, groups: 8 }, { name: 'dw' }),
+    );
+    const graph = b.build();
+    const weights = seededWeights(graph, 3);
+    const compiled = compile(graph, weights);
+    const ks = compiled.program.kernels;
+    const kernel = (value: string) => ks.find((k) => k.value === value)!;
+    expect(kernel('stem').layout).toBe('nhwc');
+    expect(kernel('pw').layout).toBe('nhwc');
+    expect(kernel('dw').layout).toBeUndefined();
+    expect(ks.some((k) => k.layout === 'nhwc' && k.args.some((a) => a.layout === undefined))).toBe(true);
+    expect(ks.some((k) => k.layout === undefined && k.args.some((a) => a.layout === 'nhwc'))).toBe(true);
+    for (const mode of TEST_MODES) {
+      const r = verifyCompiled(graph, compiled, weights, { x: seededTensor([2, 12, 7, 9], 4, 2) }, mode);
+      const bad = r.kernels.filter((k) => !k.comparison.pass).map((k) => k.kernel);
+      expect(r.pass, `${mode}: ${bad.join(', ')}`).toBe(true);
+    }
   });
 });
 

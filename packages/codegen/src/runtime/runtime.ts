@@ -46,6 +46,8 @@ export interface KernelArg {
   readonly ref: string;
   /** gpu.js input size: [x] for vectors, [x, y] for matrices, [x, y, z] for values. */
   readonly dims: readonly number[];
+  /** Set when the value is stored channel-minor (rank 4, bytes in [N, H, W, C] order). */
+  readonly layout?: 'nhwc';
 }
 
 /** A weight tensor a kernel reads as a constant array: `this.constants[name][i]`, flat row-major. */
@@ -74,6 +76,11 @@ export interface KernelDesc {
   readonly shape: readonly number[];
   /** gpu.js output size [x, y, z]. */
   readonly output: readonly [number, number, number];
+  /**
+   * Set when the kernel writes its (rank-4) value channel-minor: bytes in [N, H, W, C] order, for
+   * readers inside the program only (graph outputs are always row-major NCHW).
+   */
+  readonly layout?: 'nhwc';
   readonly constants: Readonly<Record<string, number>>;
   /** Weight tensors bound as constant arrays (uploaded once per kernel build). */
   readonly weights: readonly KernelWeight[];
@@ -181,6 +188,32 @@ function numel(shape: readonly number[]): number {
 export function dims3(shape: readonly number[]): [number, number, number] {
   const r = shape.length;
   return [r >= 1 ? shape[r - 1] : 1, r >= 2 ? shape[r - 2] : 1, numel(shape.slice(0, Math.max(0, r - 2)))];
+}
+
+/**
+ * A rank-4 logical shape's data between row-major NCHW and channel-minor NHWC order: `toNhwc`
+ * reorders NCHW data into NHWC storage, else the reverse.
+ */
+export function relayout(data: Float32Array, shape: readonly number[], toNhwc: boolean): Float32Array {
+  const [N, C, H, W] = shape;
+  const HW = H * W;
+  const out = new Float32Array(data.length);
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      for (let p = 0; p < HW; p++) {
+        const nchw = (n * C + c) * HW + p;
+        const nhwc = (n * HW + p) * C + c;
+        if (toNhwc) out[nhwc] = data[nchw];
+        else out[nchw] = data[nhwc];
+      }
+    }
+  }
+  return out;
+}
+
+/** The logical shape of a channel-minor argument: its writer's (a partial sum's writer is its chain's kernel). */
+function argShape(a: KernelArg, k: KernelDesc, program: ProgramData): readonly number[] {
+  return program.kernels.find((p) => p.value === a.ref)?.shape ?? k.shape;
 }
 
 /** Reads a kernel result (texture or nested arrays) into one flat row-major Float32Array. */
@@ -459,7 +492,12 @@ export class Runtime {
     const { k, args } = this.kernelArgs(index, values);
     const out = this.kernels[index](...(args as never[]));
     this.recordBackend(index);
-    return readBack(out, k.shape);
+    return this.logical(k, readBack(out, k.shape));
+  }
+
+  /** A kernel's read-back output in row-major logical order (a channel-minor one is reordered). */
+  private logical(k: KernelDesc, data: Float32Array): Float32Array {
+    return k.layout === 'nhwc' ? relayout(data, k.shape, false) : data;
   }
 
   /** runKernel as a promise: every mode, webgpu included (its runs and read-backs are asynchronous). */
@@ -467,7 +505,7 @@ export class Runtime {
     const { k, args } = this.kernelArgs(index, values);
     const out = await settle(this.kernels[index](...(args as never[])));
     this.recordBackend(index);
-    return readBackAsync(out, k.shape);
+    return this.logical(k, await readBackAsync(out, k.shape));
   }
 
   private kernelArgs(
@@ -487,7 +525,11 @@ export class Runtime {
           `kernel ${k.name}: no value of ${numel(a.dims)} elements for '${a.ref}'`,
         );
       }
-      return makeInput(data, a.dims);
+      // host values are row-major logical; a channel-minor argument is reordered into its storage
+      return makeInput(
+        a.layout === 'nhwc' ? relayout(data, argShape(a, k, this.program), true) : data,
+        a.dims,
+      );
     });
     return { k, args };
   }
