@@ -736,7 +736,8 @@ function profileMode(
       const values = new Map<string, Float32Array>(Object.entries(feed));
       program.kernels.forEach((k, i) => {
         const t = performance.now();
-        const y = rt.runKernel(i, values);
+        // values stay in their storage layout (channel-minor ones are not reordered on the host)
+        const y = rt.runKernel(i, values, { stored: true });
         if (pass > 0) times[i].push(performance.now() - t);
         values.set(k.value, y);
       });

@@ -32,6 +32,7 @@ export {
   type GpujsPatchStatus,
   type Mode,
   type ProgramData,
+  type RunKernelOptions,
   type RuntimeOptions,
   type WeightsManifest,
 } from './runtime/runtime.js';

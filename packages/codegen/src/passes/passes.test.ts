@@ -14,7 +14,8 @@ import {
   type Graph,
 } from '@coordattn/ir';
 import { compare, describeComparison, FLOAT32_TOLERANCE, tensor, type Tensor } from '@coordattn/reference';
-import { compile } from '../compile.js';
+import { compile, float32Params } from '../compile.js';
+import { relayout, Runtime } from '../runtime/runtime.js';
 import { lowerGraph } from '../lower/lgraph.js';
 import {
   assertProperty,
@@ -281,6 +282,18 @@ describe('channel-minor', () => {
     expect(kernel('dw').layout).toBeUndefined();
     expect(ks.some((k) => k.layout === 'nhwc' && k.args.some((a) => a.layout === undefined))).toBe(true);
     expect(ks.some((k) => k.layout === undefined && k.args.some((a) => a.layout === 'nhwc'))).toBe(true);
+    // runKernel exchanges row-major data by default, storage-order data with { stored: true }
+    const rt = new Runtime(compiled.program, float32Params(compiled.params), { mode: 'cpu' });
+    try {
+      const x = Float32Array.from(seededTensor([2, 12, 7, 9], 4, 2).data);
+      const i = ks.findIndex((k) => k.layout === 'nhwc' && k.args.every((a) => a.ref === 'x'));
+      const logical = rt.runKernel(i, new Map([['x', x]]));
+      const stored = rt.runKernel(i, new Map([['x', x]]), { stored: true });
+      expect(stored).toEqual(relayout(logical, ks[i].shape, true));
+      expect(stored).not.toEqual(logical);
+    } finally {
+      rt.destroy();
+    }
     for (const mode of TEST_MODES) {
       const r = verifyCompiled(graph, compiled, weights, { x: seededTensor([2, 12, 7, 9], 4, 2) }, mode);
       const bad = r.kernels.filter((k) => !k.comparison.pass).map((k) => k.kernel);

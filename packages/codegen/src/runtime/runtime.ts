@@ -59,6 +59,15 @@ export interface KernelWeight {
   readonly length: number;
 }
 
+/** How `Runtime.runKernel` exchanges host values. */
+export interface RunKernelOptions {
+  /**
+   * Values and the result in each value's storage layout (channel-minor ones not reordered), as
+   * the kernels exchange them: for timing kernels alone. Default: row-major logical order.
+   */
+  readonly stored?: boolean;
+}
+
 /** A kernel as plain data. */
 export interface KernelDesc {
   /** JavaScript identifier, also the function name in `source`. */
@@ -487,12 +496,17 @@ export class Runtime {
    * Runs kernel `index` alone on host values (value id → flat row-major data) and reads its output
    * back: for per-kernel verification against the reference on exactly the reference's inputs.
    */
-  runKernel(index: number, values: ReadonlyMap<string, Float32Array>): Float32Array {
+  runKernel(
+    index: number,
+    values: ReadonlyMap<string, Float32Array>,
+    opts: RunKernelOptions = {},
+  ): Float32Array {
     this.syncOnly('runKernel', 'runKernelAsync');
-    const { k, args } = this.kernelArgs(index, values);
+    const { k, args } = this.kernelArgs(index, values, opts);
     const out = this.kernels[index](...(args as never[]));
     this.recordBackend(index);
-    return this.logical(k, readBack(out, k.shape));
+    const data = readBack(out, k.shape);
+    return opts.stored ? data : this.logical(k, data);
   }
 
   /** A kernel's read-back output in row-major logical order (a channel-minor one is reordered). */
@@ -501,16 +515,22 @@ export class Runtime {
   }
 
   /** runKernel as a promise: every mode, webgpu included (its runs and read-backs are asynchronous). */
-  async runKernelAsync(index: number, values: ReadonlyMap<string, Float32Array>): Promise<Float32Array> {
-    const { k, args } = this.kernelArgs(index, values);
+  async runKernelAsync(
+    index: number,
+    values: ReadonlyMap<string, Float32Array>,
+    opts: RunKernelOptions = {},
+  ): Promise<Float32Array> {
+    const { k, args } = this.kernelArgs(index, values, opts);
     const out = await settle(this.kernels[index](...(args as never[])));
     this.recordBackend(index);
-    return this.logical(k, await readBackAsync(out, k.shape));
+    const data = await readBackAsync(out, k.shape);
+    return opts.stored ? data : this.logical(k, data);
   }
 
   private kernelArgs(
     index: number,
     values: ReadonlyMap<string, Float32Array>,
+    opts: RunKernelOptions,
   ): { k: KernelDesc; args: Input[] } {
     if (this.destroyed) throw new CoordattnError('E_EVAL', 'runtime was destroyed');
     if (this.released.has(index)) {
@@ -526,10 +546,8 @@ export class Runtime {
         );
       }
       // host values are row-major logical; a channel-minor argument is reordered into its storage
-      return makeInput(
-        a.layout === 'nhwc' ? relayout(data, argShape(a, k, this.program), true) : data,
-        a.dims,
-      );
+      const reorder = a.layout === 'nhwc' && opts.stored !== true;
+      return makeInput(reorder ? relayout(data, argShape(a, k, this.program), true) : data, a.dims);
     });
     return { k, args };
   }
