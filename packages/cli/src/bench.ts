@@ -29,9 +29,11 @@ import {
   CLI_MODES,
   compileModel,
   modeAvailability,
+  runtimeMode,
   runtimeOptions,
   seededInputs,
   seedOf,
+  tuneFor,
   weightsOf,
   type CliMode,
 } from './kernels.js';
@@ -682,9 +684,10 @@ async function startMode(
   weights: Weights,
   flags: Flags,
   feed: Readonly<Record<string, Float32Array>>,
+  splits: ReadonlyMap<string, number> | undefined,
 ): Promise<ModeInstance> {
   const t0 = performance.now();
-  const compiled = compileModel(graph, weights, flags, mode);
+  const compiled = compileModel(graph, weights, flags, mode, splits);
   const compileMs = performance.now() - t0;
   const t1 = performance.now();
   const runtime = new Runtime(compiled.program, float32Params(compiled.params), runtimeOptions(mode));
@@ -840,10 +843,19 @@ export async function benchCommand(
   const modes: ModeInstance[] = [];
   const peers: PeerInstance[] = [];
   let skippedPeers: BenchResult['skippedPeers'] = [];
+  // --tune: one tuning per runtime mode (webasm and webasm-async share theirs), before any timing
+  const tuned = new Map<string, ReadonlyMap<string, number>>();
+  if (flags.tune === true) {
+    for (const mode of settings.modes) {
+      const rm = runtimeMode(mode);
+      if (!tuned.has(rm)) tuned.set(rm, await tuneFor(m.graph, weights, flags, mode, io));
+    }
+    notes.push('--tune: each mode runs the program tuned for it (chain splits measured on this machine)');
+  }
   try {
     for (const mode of settings.modes) {
       io.err(`bench: compiling and building ${mode}\n`);
-      const inst = await startMode(mode, m.graph, weights, flags, feed);
+      const inst = await startMode(mode, m.graph, weights, flags, feed, tuned.get(runtimeMode(mode)));
       modes.push(inst);
       io.err(
         `bench: ${mode}: ${inst.compiled.program.kernels.length} kernels; compile ${fmtMs(inst.compileMs)} ms, runtime ${fmtMs(inst.runtimeMs)} ms, first call ${fmtMs(inst.firstMs)} ms\n`,

@@ -58,6 +58,9 @@ gpu.js included, for <script type="module">). Details: docs/kernels.md, "Emitted
 Layout per mode: run, verify and bench compile for the mode they run (channel-minor NHWC values
 on webasm, NCHW elsewhere: docs/performance.md); compile --mode M chooses it for the module
 (default webasm; webgl2 with --target browser); any program runs correctly on every mode.
+Tuning: compile --tune (and bench --tune) times each long sum's chain split (32, 64, 96, 192 or 384
+terms per kernel) on the mode here and keeps the fastest where it beats the default 96 by 5 %;
+times are cached (--tune-cache FILE, default $XDG_CACHE_HOME/coordattn/tune-cache.json; none).
 
 Examples:
   coordattn compile mobilenetv2 --attention ca --out build/mbv2-ca
@@ -65,6 +68,7 @@ Examples:
   coordattn run build/mbv2-ca --input x.npy --output y.npy --mode cpu
   xvfb-run -a coordattn verify mobilenetv2 --attention ca --resolution 224 --modes cpu,webasm,headlessgl
   DEBUG=kernels coordattn compile mobilenetv2 --attention ca --resolution 32 --out /tmp/k
+  coordattn compile mobilenetv2 --attention ca --tune --out build/mbv2-ca-tuned
 `;
 
 /** Shown first by `coordattn run --help` (also in docs/kernels.md, "Running a model"). */

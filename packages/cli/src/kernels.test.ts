@@ -148,6 +148,84 @@ describe('coordattn compile + run', () => {
   });
 });
 
+describe('compile --tune', () => {
+  it('chooses chain splits by measured time, caches the times, and the tuned module runs correctly', async () => {
+    const tdir = mkdtempSync(join(tmpdir(), 'coordattn-tune-'));
+    const cache = join(tdir, 'cache.json');
+    const wFile = join(dir, 'w.json'); // saved by the compile + run tests' setup
+    const first = await run([
+      'compile',
+      ...MODEL,
+      '--weights',
+      wFile,
+      '--tune',
+      '--tune-runs',
+      '1',
+      '--tune-cache',
+      cache,
+      '--out',
+      join(tdir, 'a'),
+    ]);
+    expect(first.code, first.err).toBe(0);
+    // identical layers (same kernel cache keys) are timed once: the later ones come from the cache
+    const m =
+      /tuned (\d+) nodes for webasm in [\d.]+ s: (\d+) moved off the default split, (\d+) candidates timed, (\d+) from the cache/.exec(
+        first.err,
+      );
+    expect(m, first.err).not.toBeNull();
+    expect(Number(m![3])).toBeGreaterThan(Number(m![1]));
+    const doc = JSON.parse(readFileSync(cache, 'utf8')) as {
+      format: string;
+      entries: Record<string, number>;
+    };
+    expect(doc.format).toBe('coordattn-tune-cache');
+    expect(Object.keys(doc.entries).length).toBe(Number(m![3]));
+    const again = await run([
+      'compile',
+      ...MODEL,
+      '--weights',
+      wFile,
+      '--tune',
+      '--tune-cache',
+      cache,
+      '--out',
+      join(tdir, 'b'),
+    ]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toMatch(
+      new RegExp(`0 candidates timed, ${Number(m![3]) + Number(m![4])} from the cache`),
+    );
+    // same times, same choices: the same program
+    expect(readFileSync(join(tdir, 'b', 'program.json'), 'utf8')).toBe(
+      readFileSync(join(tdir, 'a', 'program.json'), 'utf8'),
+    );
+    // and the tuned module computes what the interpreter computes
+    const y = join(tdir, 'y.npy');
+    const r = await run(['run', join(tdir, 'a'), '--input', xFile, '--output', y, '--mode', 'webasm']);
+    expect(r.code, r.err).toBe(0);
+    const want = interpret(
+      graph,
+      { input: x },
+      initWeights(graph, 4, { randomBias: true, randomBnStats: true }),
+    )[graph.outputs[0]];
+    const cmp = compare(readNpy(y), want, FLOAT32_TOLERANCE);
+    expect(cmp.pass, describeComparison(cmp)).toBe(true);
+  });
+
+  it('refuses what it cannot measure here and a cache file that is not one (exit 2)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coordattn-tune-'));
+    const browser = await run(['compile', ...MODEL, '--tune', '--mode', 'webgl2', '--out', join(dir, 'x')]);
+    expect(browser.code).toBe(2);
+    expect(browser.err).toMatch(/--tune.*browsers only/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"entries": []}');
+    const r = await run(['compile', ...MODEL, '--tune', '--tune-cache', bad, '--out', join(dir, 'y')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/E_IO.*tune cache is not valid/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
 describe('coordattn verify', () => {
   it('prints the per-kernel table and passes on cpu', async () => {
     const r = await run(['verify', ...MODEL, '--modes', 'cpu']);

@@ -126,7 +126,7 @@ export function weightsOf(m: LoadedModel, flags: Flags, io: Io, random = false):
   return initWeights(graph, seedOf(flags), random ? { randomBnStats: true, randomBias: true } : {});
 }
 
-function passSwitches(flags: Flags): PassSwitches {
+export function passSwitches(flags: Flags): PassSwitches {
   const off = flags.disablePass;
   const names = Array.isArray(off) ? off : typeof off === 'string' ? [off] : [];
   const out: PassSwitches = {};
@@ -138,9 +138,16 @@ function passSwitches(flags: Flags): PassSwitches {
  * Compiles for `mode` (backend-dependent pass defaults follow it, `passDefaults`: channel-minor only
  * for webasm); --disable-pass switches passes off over them.
  */
-export function compileModel(graph: Graph, weights: Weights, flags: Flags, mode?: CompileMode): Compiled {
+export function compileModel(
+  graph: Graph,
+  weights: Weights,
+  flags: Flags,
+  mode?: CompileMode,
+  splits?: ReadonlyMap<string, number>,
+): Compiled {
   return compile(graph, weights, {
     passes: passSwitches(flags),
+    ...(splits ? { splits } : {}),
     ...(mode !== undefined ? { mode: mode === 'webasm-async' ? 'webasm' : mode } : {}),
     ...(flags.debugKernels === true ? { debug: true } : {}),
   });
@@ -196,7 +203,9 @@ export async function compileCommand(model: string, flags: Flags, io: Io): Promi
     COMPILE_MODES,
   );
   const m = await loadModel(model, modelFlags(flags), io.cwd);
-  const compiled = compileModel(m.graph, weightsOf(m, flags, io), flags, mode);
+  const weights = weightsOf(m, flags, io);
+  const splits = flags.tune === true ? await tuneFor(m.graph, weights, flags, mode, io) : undefined;
+  const compiled = compileModel(m.graph, weights, flags, mode, splits);
   const dir = resolve(io.cwd, out);
   try {
     mkdirSync(dir, { recursive: true });
@@ -217,6 +226,32 @@ export async function compileCommand(model: string, flags: Flags, io: Io): Promi
     `compiled ${m.graph.nodes.length} IR nodes into ${k.length} kernels for mode ${mode} (passes: ${compiled.program.passes.join(', ') || 'none'})\n`,
   );
   for (const f of files) io.out(`${f}\n`);
+}
+
+/**
+ * `--tune`: the chain splits measured on `mode` here (tune.ts). Tuning runs the kernels, so the
+ * mode must run on this machine: not a browser mode, and headlessgl only with a GL context.
+ */
+export async function tuneFor(
+  graph: Graph,
+  weights: Weights,
+  flags: Flags,
+  mode: CompileMode,
+  io: Io,
+): Promise<ReadonlyMap<string, number>> {
+  if (mode === 'webgl2' || mode === 'webgpu') {
+    throw new CoordattnError(
+      'E_OPTION',
+      `--tune measures the kernels here; mode ${mode} runs in browsers only`,
+      {
+        path: '--tune',
+        expected: `--mode ${CLI_MODES.join('|')} with --tune`,
+      },
+    );
+  }
+  const cli = available(mode, '--mode');
+  const { tunedSplits } = await import('./tune.js');
+  return tunedSplits(graph, weights, flags, runtimeMode(cli), passSwitches(flags), io);
 }
 
 /**

@@ -183,6 +183,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       '--mode <mode>',
       'the mode the program is compiled for: cpu|webasm|webasm-async|headlessgl|webgl2|webgpu (default webasm; webgl2 with --target browser). Backend-dependent passes follow it (channel-minor: webasm only); the module runs on every mode',
     )
+    .option('--tune', "choose each long sum's chain split by measured time on --mode here (cached)")
+    .option('--tune-runs <n>', 'timed rounds per candidate split with --tune (default 5)')
+    .option(
+      '--tune-cache <file>',
+      'tune times cache (default $XDG_CACHE_HOME/coordattn/tune-cache.json; none: no cache)',
+    )
     .addHelpText('after', HELP_KERNELS)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       await (await import('./kernels.js')).compileCommand(model, flags, io);
@@ -264,6 +270,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--warmup <n>', 'untimed rounds first (default 2)')
     .option('--peers <list>', 'onnxruntime-node,onnxruntime-web (default both) or none')
     .option('--profile', 'also time every kernel alone and total the times by template')
+    .option('--tune', "choose each long sum's chain split by measured time on each mode here (cached)")
+    .option('--tune-runs <n>', 'timed rounds per candidate split with --tune (default 5)')
+    .option(
+      '--tune-cache <file>',
+      'tune times cache (default $XDG_CACHE_HOME/coordattn/tune-cache.json; none: no cache)',
+    )
     .option('--format <fmt>', 'table|md|json (json: only JSON on stdout, docs/bench.schema.json)')
     .addHelpText('after', HELP_BENCH)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {

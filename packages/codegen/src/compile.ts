@@ -27,6 +27,8 @@ export interface CompileOptions {
   readonly templates?: TemplateOverrides;
   /** Most terms one kernel adds up before its sum continues in a chained kernel (default MAX_TERMS). */
   readonly maxTerms?: number;
+  /** Per lowered node id: terms per kernel of its chain, over maxTerms (`tune` chooses them). */
+  readonly splits?: ReadonlyMap<string, number>;
   /** Print each kernel (default: when the DEBUG environment variable contains `kernels`). */
   readonly debug?: boolean;
   /** Where debug output goes (default stderr). */
@@ -64,13 +66,14 @@ export function compile(graph: Graph, weights: Weights, opts: CompileOptions = {
   const lowered = lowerGraph(graph, weights);
   const passes = applyPasses(lowered, { ...passDefaults(opts.mode), ...opts.passes });
   const names = new KernelNamer();
-  const kernels = lowered.nodes.flatMap((n) =>
-    buildKernels(lowered, n, {
+  const kernels = lowered.nodes.flatMap((n) => {
+    const maxTerms = opts.splits?.get(n.id) ?? opts.maxTerms;
+    return buildKernels(lowered, n, {
       names,
       ...(opts.templates ? { templates: opts.templates } : {}),
-      ...(opts.maxTerms ? { maxTerms: opts.maxTerms } : {}),
-    }),
-  );
+      ...(maxTerms ? { maxTerms } : {}),
+    });
+  });
   const params = new Map<string, Tensor>();
   for (const n of lowered.nodes) {
     for (const p of Object.values(n.params)) params.set(p.id, { shape: [...p.shape], data: p.data });

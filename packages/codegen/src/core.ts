@@ -37,6 +37,15 @@ export {
   type WeightsManifest,
 } from './runtime/runtime.js';
 export {
+  tune,
+  TUNE_SPLITS,
+  type TuneCache,
+  type TunedCandidate,
+  type TunedNode,
+  type TuneOptions,
+  type TuneResult,
+} from './tune.js';
+export {
   float32Weights,
   referenceValues,
   verifyCompiledAsync,

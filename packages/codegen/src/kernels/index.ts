@@ -320,7 +320,7 @@ export function buildKernels(g: LGraph, logical: LNode, opts: BuildOptions = {})
         last ? node.id : `${node.id}#${i}`,
         kargs,
         [...body, ...tail],
-        chunks.length === 1 ? '' : `part${i}of${chunks.length}`,
+        chunks.length === 1 ? '' : `part${i}of${chunks.length}x${maxTerms}`,
         !last,
         // A partial is judged only through the chain's last kernel, whose sum has every term.
         last ? result.reduction : Math.min(result.reduction, (i + 1) * maxTerms),
