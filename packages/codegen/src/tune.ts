@@ -16,6 +16,7 @@ import { lowerGraph, shapeOfValue, type LGraph, type LNode } from './lower/lgrap
 import { applyPasses, passDefaults, type PassSwitches } from './passes/index.js';
 import { gpujsPatchStatus, sha256Hex } from './runtime/gpujs-patch.js';
 import { Runtime, type Mode, type ProgramData } from './runtime/runtime.js';
+import { median } from './stats.js';
 
 /** Terms per kernel tried for each node (MAX_TERMS, the default, among them). */
 export const TUNE_SPLITS: readonly number[] = [32, 64, MAX_TERMS, 192, 384];
@@ -68,12 +69,6 @@ export interface TuneResult {
   /** Candidates timed now and taken from the cache. */
   readonly measured: number;
   readonly cached: number;
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Candidate {

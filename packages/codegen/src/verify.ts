@@ -22,6 +22,7 @@ import {
 } from '@coordattn/reference';
 import { float32Params, type Compiled } from './compile.js';
 import { Runtime, type AnyMode, type ProgramData } from './runtime/runtime.js';
+import { median } from './stats.js';
 
 export interface KernelVerdict {
   readonly kernel: string;
@@ -155,12 +156,6 @@ function kernelVerdict(
     maxRelError: relError(comparison),
     ...(ms !== undefined ? { ms } : {}),
   };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 const now = (): number => globalThis.performance.now();

@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { GPU, Input, type IKernelRunShortcut, type OutputDimensions } from 'gpu.js';
 import { applyGpujsPatch, gpujsPatchStatus, removeGpujsPatch } from './gpujs-patch.js';
+import { flat, median, rnd } from './probe-util.js';
 
 interface Form {
   readonly name: string;
@@ -17,16 +18,6 @@ interface Form {
   readonly output: number[];
   readonly constants?: Record<string, number | number[] | Float32Array>;
   readonly args: () => unknown[];
-}
-
-function rnd(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 4294967296 - 0.5;
-  }
-  return a;
 }
 
 const input = (v: Float32Array, size: number[]): Input =>
@@ -176,18 +167,6 @@ function forms(): Form[] {
       args: () => [xp],
     },
   ];
-}
-
-function flat(v: unknown, out: number[] = []): number[] {
-  if (ArrayBuffer.isView(v)) out.push(...(v as Float32Array));
-  else if (Array.isArray(v)) for (const e of v) flat(e, out);
-  return out;
-}
-
-function median(a: readonly number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function build(gpu: GPU, f: Form): IKernelRunShortcut {

@@ -17,16 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { cpus, loadavg } from 'node:os';
 import { GPU, type IKernelRunShortcut } from 'gpu.js';
 import { applyGpujsPatch, gpujsPatchStatus } from './gpujs-patch.js';
-
-function rnd(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    a[i] = s / 4294967296 - 0.5;
-  }
-  return a;
-}
+import { flat, median, rnd } from './probe-util.js';
 
 /** One kernel: source, grid and constant weights. */
 interface KernelSpec {
@@ -293,18 +284,6 @@ function cases(): { title: string; forms: Form[] }[] {
     });
   }
   return out;
-}
-
-function flat(v: unknown, out: number[] = []): number[] {
-  if (ArrayBuffer.isView(v)) out.push(...(v as Float32Array));
-  else if (Array.isArray(v)) for (const e of v) flat(e, out);
-  return out;
-}
-
-function median(a: readonly number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** A pipeline running the form REPEAT times (each repetition reads the previous one's output). */
