@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildSegmenter, type DeepLabV3Options } from '@coordattn/ir';
+import { deeplabv3Options as optionsOf } from '@coordattn/ir/testing';
+import { buildSegmenter } from '@coordattn/ir';
 import { buildReport } from './report.js';
 
 interface Entry {
@@ -19,15 +20,6 @@ interface Entry {
 const COUNTS = JSON.parse(
   readFileSync(new URL('../test-data/deeplabv3-counts.json', import.meta.url), 'utf8'),
 ) as { source: string; coordatt: string; cbam: string; models: Record<string, Entry> };
-
-function optionsOf(key: string): DeepLabV3Options {
-  const [kind, os, classes] = key.split('/');
-  return {
-    ...(kind === 'none' ? {} : { attention: { kind: kind as 'se' | 'cbam' | 'ca' } }),
-    outputStride: Number(os.slice(2)) as 8 | 16,
-    classes: Number(classes),
-  };
-}
 
 describe('deeplabv3 against PyTorch counts', () => {
   it('come from torchvision and the authors code', () => {

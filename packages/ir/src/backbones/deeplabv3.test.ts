@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { deeplabv3Options as optionsOf } from '../testing.js';
 import { isCoordattnError } from '../errors.js';
 import type { Graph } from '../graph/index.js';
 import { buildSegmenter, type DeepLabV3Options } from './index.js';
@@ -18,15 +19,6 @@ interface Entry {
 const COUNTS = JSON.parse(
   readFileSync(new URL('../../../cost/test-data/deeplabv3-counts.json', import.meta.url), 'utf8'),
 ) as { models: Readonly<Record<string, Entry>> };
-
-function optionsOf(key: string): DeepLabV3Options {
-  const [kind, os, classes] = key.split('/');
-  return {
-    ...(kind === 'none' ? {} : { attention: { kind: kind as 'se' | 'cbam' | 'ca' } }),
-    outputStride: Number(os.slice(2)) as 8 | 16,
-    classes: Number(classes),
-  };
-}
 
 function trainable(g: Graph): number {
   let n = 0;
