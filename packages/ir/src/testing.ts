@@ -1,6 +1,6 @@
 /**
  * Test settings shared by the tests of every package, imported as `@coordattn/ir/testing` (not
- * part of the library: `index.ts` does not export it, and it imports nothing at run time, so ir's production
+ * part of the library: `index.ts` does not export it, and it imports nothing, so ir's production
  * dependencies stay as they are — no fast-check here, only numbers).
  *
  * - `FC_SEED`: the seed of every fast-check property. Environment variable FC_SEED, default
@@ -13,8 +13,6 @@
  * integer (FC_SEED) or not a positive integer (FC_RUNS) is an error naming the variable; an empty
  * value counts as unset (as `${FC_SEED:-…}` does in .ci/run).
  */
-
-import type { DeepLabV3Options } from './backbones/index.js';
 
 /** The seed used when FC_SEED is unset. */
 export const DEFAULT_FC_SEED = 20261122;
@@ -69,7 +67,11 @@ export function fcParams(defaultRuns: number): { seed: number; numRuns: number }
  * The DeepLabV3 options a key of packages/cost/test-data/deeplabv3-counts.json names
  * (`<attention>/os<output stride>/<classes>`, e.g. `ca/os16/21`), for the ir and cost tests.
  */
-export function deeplabv3Options(key: string): DeepLabV3Options {
+export function deeplabv3Options(key: string): {
+  readonly attention?: { readonly kind: 'se' | 'cbam' | 'ca' };
+  readonly outputStride: 8 | 16;
+  readonly classes: number;
+} {
   const [kind, os, classes] = key.split('/');
   return {
     ...(kind === 'none' ? {} : { attention: { kind: kind as 'se' | 'cbam' | 'ca' } }),
