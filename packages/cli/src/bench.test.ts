@@ -88,6 +88,16 @@ describe('coordattn bench --format json', () => {
       expect(m.maxRelErrorReference).toBeLessThan(1e-4);
     }
     expect(res.reference.runs).toBe(2);
+    // the layout per backend: the webasm programs store channel-minor values, the others do not
+    const note = res.notes.find((n) => n.startsWith('each mode runs the program compiled for it'));
+    const groups = new Map(
+      (note ?? '')
+        .slice(note!.indexOf('): ') + 3)
+        .split('; ')
+        .map((g) => [g.slice(0, g.indexOf(': ')), g.slice(g.indexOf(': ') + 2).split(', ')] as const),
+    );
+    expect(groups.get('webasm, webasm-async')).toContain('channel-minor');
+    expect(groups.get(GL ? 'cpu, headlessgl' : 'cpu')).not.toContain('channel-minor');
   });
 
   it('runs both onnxruntime peers at 1 and 2 threads (or says why not), with every ratio', async () => {

@@ -989,6 +989,17 @@ export async function benchCommand(
         ? `the float64 reference is timed in ${referenceRuns} of the ${settings.runs} rounds (${[...refRounds].map((r) => r + 1).join(', ')}): it is slow`
         : `the float64 reference is timed in every round`,
     );
+    // The layout per backend (passDefaults): which passes each mode's program ran, when they differ.
+    const byPasses = new Map<string, string[]>();
+    for (const x of modes) {
+      const key = x.compiled.program.passes.join(', ');
+      byPasses.set(key, [...(byPasses.get(key) ?? []), x.mode]);
+    }
+    if (byPasses.size > 1) {
+      notes.push(
+        `each mode runs the program compiled for it (passDefaults: channel-minor values on webasm only): ${[...byPasses].map(([p, ms]) => `${ms.join(', ')}: ${p}`).join('; ')}`,
+      );
+    }
     if (modes.some((x) => x.mode === 'webasm-async')) {
       notes.push(
         "webasm: the plan as one fused gpu.js pipeline on one thread; webasm-async: the same pipeline on gpu.js's worker pool (Runtime.runAsync)",
