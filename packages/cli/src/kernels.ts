@@ -26,6 +26,7 @@ import {
   writeCompiledModule,
   type Compiled,
   type EmitKind,
+  type AnyMode,
   type KernelVerdict,
   type Mode,
   type PassSwitches,
@@ -62,8 +63,10 @@ export function runtimeOptions(mode: CliMode): RuntimeOptions {
   return mode === 'webasm-async' ? { mode: 'webasm', async: true } : { mode };
 }
 
-/** The runtime mode a CLI mode builds its kernels for (webasm-async: webasm). */
-export function runtimeMode(mode: CliMode): Mode {
+/** The runtime mode a CLI (or compile) mode builds its kernels for (webasm-async: webasm). */
+export function runtimeMode(mode: CliMode): Mode;
+export function runtimeMode(mode: CompileMode): AnyMode;
+export function runtimeMode(mode: CompileMode): AnyMode {
   return mode === 'webasm-async' ? 'webasm' : mode;
 }
 
@@ -148,7 +151,7 @@ export function compileModel(
   return compile(graph, weights, {
     passes: passSwitches(flags),
     ...(splits ? { splits } : {}),
-    ...(mode !== undefined ? { mode: mode === 'webasm-async' ? 'webasm' : mode } : {}),
+    ...(mode !== undefined ? { mode: runtimeMode(mode) } : {}),
     ...(flags.debugKernels === true ? { debug: true } : {}),
   });
 }

@@ -157,38 +157,44 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
         '--debug-kernels',
         'print every generated kernel with its name and cache key (also DEBUG=kernels)',
       );
+  /** --tune and its settings (compile: for --mode; bench: for each mode timed). */
+  const tuneFlags = (cmd: Command, forWhat: string): Command =>
+    cmd
+      .option('--tune', `choose each long sum's chain split by measured time on ${forWhat} here (cached)`)
+      .option('--tune-runs <n>', 'timed rounds per candidate split with --tune (default 5)')
+      .option(
+        '--tune-cache <file>',
+        'tune times cache (default $XDG_CACHE_HOME/coordattn/tune-cache.json; none: no cache)',
+      );
 
-  passFlags(
-    weightFlags(
-      addModelFlags(
-        program
-          .command('compile')
-          .description(
-            'lower a model to gpu.js kernels: DIR gets an ES module (model.js + .d.ts, its runtime), program.json, weights and kernels.md',
-          )
-          .argument('<model>', MODEL_ARG),
+  tuneFlags(
+    passFlags(
+      weightFlags(
+        addModelFlags(
+          program
+            .command('compile')
+            .description(
+              'lower a model to gpu.js kernels: DIR gets an ES module (model.js + .d.ts, its runtime), program.json, weights and kernels.md',
+            )
+            .argument('<model>', MODEL_ARG),
+        ),
       ),
-    ),
+    )
+      .option('--out <dir>', 'output directory')
+      .option(
+        '--emit <kind>',
+        'js: JavaScript + .d.ts, runs in plain node and browsers (default); ts: the TypeScript sources',
+      )
+      .option(
+        '--target <target>',
+        'node: the module (default); browser: also model.browser.js, one file with gpu.js, no Node built-ins',
+      )
+      .option(
+        '--mode <mode>',
+        'the mode the program is compiled for: cpu|webasm|webasm-async|headlessgl|webgl2|webgpu (default webasm; webgl2 with --target browser). Backend-dependent passes follow it (channel-minor: webasm only); the module runs on every mode',
+      ),
+    '--mode',
   )
-    .option('--out <dir>', 'output directory')
-    .option(
-      '--emit <kind>',
-      'js: JavaScript + .d.ts, runs in plain node and browsers (default); ts: the TypeScript sources',
-    )
-    .option(
-      '--target <target>',
-      'node: the module (default); browser: also model.browser.js, one file with gpu.js, no Node built-ins',
-    )
-    .option(
-      '--mode <mode>',
-      'the mode the program is compiled for: cpu|webasm|webasm-async|headlessgl|webgl2|webgpu (default webasm; webgl2 with --target browser). Backend-dependent passes follow it (channel-minor: webasm only); the module runs on every mode',
-    )
-    .option('--tune', "choose each long sum's chain split by measured time on --mode here (cached)")
-    .option('--tune-runs <n>', 'timed rounds per candidate split with --tune (default 5)')
-    .option(
-      '--tune-cache <file>',
-      'tune times cache (default $XDG_CACHE_HOME/coordattn/tune-cache.json; none: no cache)',
-    )
     .addHelpText('after', HELP_KERNELS)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       await (await import('./kernels.js')).compileCommand(model, flags, io);
@@ -250,7 +256,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
       await (await import('./kernels.js')).verifyCommand(model, flags, io);
     });
 
-  passFlags(
+  const benchCmd = passFlags(
     weightFlags(
       addModelFlags(
         program
@@ -270,13 +276,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option('--warmup <n>', 'untimed rounds first (default 2)')
     .option('--peers <list>', 'onnxruntime-node,onnxruntime-web (default both) or none')
     .option('--profile', 'also time every kernel alone and total the times by template')
-    .option('--tune', "choose each long sum's chain split by measured time on each mode here (cached)")
-    .option('--tune-runs <n>', 'timed rounds per candidate split with --tune (default 5)')
-    .option(
-      '--tune-cache <file>',
-      'tune times cache (default $XDG_CACHE_HOME/coordattn/tune-cache.json; none: no cache)',
-    )
-    .option('--format <fmt>', 'table|md|json (json: only JSON on stdout, docs/bench.schema.json)')
+    .option('--format <fmt>', 'table|md|json (json: only JSON on stdout, docs/bench.schema.json)');
+  tuneFlags(benchCmd, 'each mode')
     .addHelpText('after', HELP_BENCH)
     .action(async (model: string, flags: Record<string, string | boolean | string[] | undefined>) => {
       await (await import('./bench.js')).benchCommand(model, flags, io);

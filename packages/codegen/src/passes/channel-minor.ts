@@ -18,8 +18,12 @@
  */
 import { mark, reads, type LGraph, type LNode, type ParamTensor, type Template } from '../lower/lgraph.js';
 
-/** Templates that read input values only through readAt (so any storage layout). */
-const LAYOUT_FREE_READERS: ReadonlySet<Template> = new Set<Template>([
+/**
+ * Templates that read their inputs only through readAt and address their output only through the
+ * logical coordinates: they read any storage layout and may write either (all but `reshape`, which
+ * reads and writes flat row-major indices).
+ */
+const LAYOUT_FREE: ReadonlySet<Template> = new Set<Template>([
   'conv2d',
   'linear',
   'batch_norm',
@@ -35,9 +39,6 @@ const LAYOUT_FREE_READERS: ReadonlySet<Template> = new Set<Template>([
   'permute',
   'resize',
 ]);
-
-/** Templates whose output is addressed only through the logical coordinates (so any thread grid). */
-const LAYOUT_FREE_WRITERS: ReadonlySet<Template> = LAYOUT_FREE_READERS;
 
 /** The conv weights [O, C/G, KH, KW] as [K, O] (K = C/G·KH·KW): lane o reads w[t·O + o]. */
 function transposed(w: ParamTensor): ParamTensor {
@@ -58,8 +59,8 @@ export function channelMinor(g: LGraph): void {
     if (n.shape.length !== 4) continue;
     const [, C, H, W] = n.shape;
     if (H * W === 1 || C % 4 !== 0) continue;
-    if (!LAYOUT_FREE_WRITERS.has(n.template) || outputs.has(n.id)) continue;
-    if ((readers.get(n.id) ?? []).some((r) => !LAYOUT_FREE_READERS.has(r.template))) continue;
+    if (!LAYOUT_FREE.has(n.template) || outputs.has(n.id)) continue;
+    if ((readers.get(n.id) ?? []).some((r) => !LAYOUT_FREE.has(r.template))) continue;
     n.layout = 'nhwc';
     if (n.template === 'conv2d') n.params = { ...n.params, weight_cm: transposed(n.params.weight) };
     mark(n, 'channel-minor');
