@@ -28,8 +28,8 @@ export function tuneCachePath(flags: Flags, io: Io): { path: string; named: bool
   return { path: join(base, 'coordattn', 'tune-cache.json'), named: false };
 }
 
-/** A cache file's entries; a missing file is empty. */
-function readEntries(file: { path: string; named: boolean }, io: Io): Map<string, number> {
+/** A cache file's entries; a missing file is empty (exported for its fuzz test). */
+export function readEntries(file: { path: string; named: boolean }, io: Io): Map<string, number> {
   let text: string;
   try {
     text = readFileSync(file.path, 'utf8');
